@@ -1,0 +1,77 @@
+// Everything the domain needs from the outside world, built once per process and
+// passed to services as their first argument. Tests build it with other parts
+// (a fixed clock, an in-memory database, a failing payment provider).
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { eq } from 'drizzle-orm';
+import type { Config } from './config.ts';
+import type { Database, Db } from './db/client.ts';
+import { appSecrets } from './db/schema.ts';
+import { systemClock, type Clock } from './domain/shared/clock.ts';
+import { randomToken } from './domain/shared/ids.ts';
+import { onChange, type ChangeTopic } from './domain/shared/change-bus.ts';
+import { loadSettings } from './domain/settings/settings-service.ts';
+import type { StoreSettings } from './domain/settings/store-settings.ts';
+import { databaseBlobStore, type BlobStore } from './domain/storage/blob-store.ts';
+
+export type AppContext = {
+  config: Config;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  blobs: BlobStore;
+  /** The current store settings (kept fresh by change announcements). */
+  settings(): StoreSettings;
+  /** Key for signed links (tracking tokens); stable across restarts and instances. */
+  secret: string;
+  /** Runs `fn` whenever any instance announces a change to `topic`. */
+  onChange(topic: ChangeTopic, fn: () => void): void;
+};
+
+export type ContextOverrides = Partial<Pick<AppContext, 'clock' | 'log' | 'blobs'>>;
+
+export async function createContext(config: Config, database: Database, overrides: ContextOverrides = {}): Promise<AppContext> {
+  const log = overrides.log ?? pino({ level: config.logLevel, redact: redactPaths });
+  let settings = await loadSettings(database.db);
+  const listeners = new Map<ChangeTopic, (() => void)[]>();
+  await onChange(database, (topic) => {
+    if (topic === 'settings') {
+      loadSettings(database.db)
+        .then((s) => (settings = s))
+        .catch((err) => log.error({ err }, 'reloading settings failed'));
+    }
+    listeners.get(topic)?.forEach((fn) => fn());
+  });
+  return {
+    config,
+    database,
+    db: database.db,
+    clock: overrides.clock ?? systemClock,
+    log,
+    blobs: overrides.blobs ?? databaseBlobStore(database.db),
+    settings: () => settings,
+    secret: config.appSecret ?? (await storedSecret(database.db, 'signing_key')),
+    onChange(topic, fn) {
+      listeners.set(topic, [...(listeners.get(topic) ?? []), fn]);
+    },
+  };
+}
+
+/** Secrets, tokens, passwords and card data never reach the logs. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.cardNumber',
+  '*.cvc',
+  '*.token',
+];
+
+/** Reads a generated secret, creating it on first use (first writer wins across instances). */
+async function storedSecret(db: Db, name: string): Promise<string> {
+  await db.insert(appSecrets).values({ name, value: randomToken(32) }).onConflictDoNothing();
+  const [row] = await db.select().from(appSecrets).where(eq(appSecrets.name, name));
+  return row!.value;
+}

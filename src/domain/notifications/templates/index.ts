@@ -1,0 +1,59 @@
+// Customer emails: pure functions from an outbox payload to { subject, html, text }.
+// No I/O here; the outbox worker loads settings, renders, and hands the result to the mailer.
+import type { EmailContent } from './content.ts';
+import { renderHtml, renderText } from './layout.tsx';
+import { contactAcknowledgement } from './contact-acknowledgement.ts';
+import { deliveryProblemReceived } from './delivery-problem-received.ts';
+import { orderCancelled } from './order-cancelled.ts';
+import { orderConfirmation } from './order-confirmation.ts';
+import { orderDelivered } from './order-delivered.ts';
+import { orderRequestApproved } from './order-request-approved.ts';
+import { orderRequestDeclined } from './order-request-declined.ts';
+import { orderRequestReceived } from './order-request-received.ts';
+import { orderShipped } from './order-shipped.ts';
+import { refundIssued } from './refund-issued.ts';
+import { returnApproved } from './return-approved.ts';
+import { returnDeclined } from './return-declined.ts';
+import { returnExchanged } from './return-exchanged.ts';
+import { returnReceived } from './return-received.ts';
+import { returnRefunded } from './return-refunded.ts';
+import { supportReply } from './support-reply.ts';
+import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from './types.ts';
+
+export type * from './types.ts';
+
+const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: RenderContext) => EmailContent } = {
+  order_confirmation: orderConfirmation,
+  order_shipped: orderShipped,
+  order_delivered: orderDelivered,
+  order_request_received: orderRequestReceived,
+  order_request_approved: orderRequestApproved,
+  order_request_declined: orderRequestDeclined,
+  order_cancelled: orderCancelled,
+  refund_issued: refundIssued,
+  return_received: returnReceived,
+  return_approved: returnApproved,
+  return_declined: returnDeclined,
+  return_refunded: returnRefunded,
+  return_exchanged: returnExchanged,
+  delivery_problem_received: deliveryProblemReceived,
+  contact_acknowledgement: contactAcknowledgement,
+  support_reply: supportReply,
+};
+
+export const templateNames = Object.keys(templates) as TemplateName[];
+
+/** For outbox rows, whose template name is just a string. */
+export const isTemplateName = (name: string): name is TemplateName => Object.hasOwn(templates, name);
+
+export function renderEmail<T extends TemplateName>(template: T, payload: TemplatePayloads[T], ctx: RenderContext): RenderedEmail {
+  if (!isTemplateName(template)) throw new Error(`Unknown email template: ${String(template)}`);
+  const build = templates[template] as (payload: TemplatePayloads[T], ctx: RenderContext) => EmailContent;
+  const content = build(payload, ctx);
+  return {
+    // A line break in a header would start a new header: subjects are always one line.
+    subject: content.subject.replace(/[\r\n]+/g, ' ').trim(),
+    html: renderHtml(content, ctx),
+    text: renderText(content, ctx),
+  };
+}

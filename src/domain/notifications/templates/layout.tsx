@@ -1,0 +1,494 @@
+// The shared look of every customer email, and its plain-text twin.
+// HTML: tables, inline styles and system fonts, because mail apps ignore most of CSS;
+// 600px wide at most, and a small media query that only trims padding on phones.
+// Everything from a payload goes through Preact, which escapes it; the only raw strings
+// joined in here are the constants of the document shell.
+import type { ComponentChildren } from 'preact';
+import { render } from 'preact-render-to-string';
+import type { Block, EmailContent, Inline, ItemLine } from './content.ts';
+import { safeHref, telHref } from './content.ts';
+import type { RenderContext } from './types.ts';
+
+const color = {
+  page: '#f3f2ee',
+  card: '#ffffff',
+  border: '#e3dfd6',
+  rule: '#ebe8e1',
+  text: '#1d2320',
+  muted: '#5c635e',
+  accent: '#1f4d3a',
+  tint: '#edf3ef',
+  quote: '#f7f6f2',
+  quoteRule: '#d5d0c4',
+};
+const font = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+
+/** "US Eastern time" for the shop's own zone; other zones are named as they are. */
+export function timeZoneLabel(zone: string): string {
+  return zone === 'America/New_York' ? 'US Eastern time' : zone.replace(/_/g, ' ');
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+const Text = ({ text }: { text: string | Inline[] }) => (
+  <>
+    {(typeof text === 'string' ? [text] : text).map((part) =>
+      typeof part === 'string' ? (
+        <Lines text={part} />
+      ) : 'strong' in part ? (
+        <strong style={`font-weight:600;color:${color.text}`}>{part.strong}</strong>
+      ) : (
+        <Link href={part.href}>{part.link}</Link>
+      ),
+    )}
+  </>
+);
+
+/** A string whose newlines become line breaks. */
+const Lines = ({ text }: { text: string }) => (
+  <>
+    {text.split(/\r?\n/).map((line, i) => (
+      <>
+        {i > 0 && <br />}
+        {line}
+      </>
+    ))}
+  </>
+);
+
+const Link = ({ href, children }: { href: string; children: ComponentChildren }) => {
+  const safe = safeHref(href);
+  return safe ? (
+    <a href={safe} style={`color:${color.accent};text-decoration:underline`}>
+      {children}
+    </a>
+  ) : (
+    <>{children}</>
+  );
+};
+
+const p = (size: number, line: number, c = color.text) => `margin:0;font-family:${font};font-size:${size}px;line-height:${line}px;color:${c}`;
+
+/** A full-width, presentation-only table: the building brick of email layout. */
+const Grid = ({ style = '', children }: { style?: string; children: ComponentChildren }) => (
+  <table role="presentation" width="100%" cellPadding="0" cellSpacing="0" style={`border-collapse:collapse;${style}`}>
+    {children}
+  </table>
+);
+
+function Button({ label, href }: { label: string; href: string }) {
+  const safe = safeHref(href);
+  if (!safe) return <p style={`${p(15, 24)};margin:0 0 24px`}>{label}</p>;
+  return (
+    <table role="presentation" cellPadding="0" cellSpacing="0" class="button-table" style="border-collapse:separate;margin:4px 0 28px">
+      <tr>
+        <td style={`border-radius:6px;background-color:${color.accent}`}>
+          <a
+            href={safe}
+            class="button"
+            style={`display:inline-block;padding:13px 28px;font-family:${font};font-size:15px;line-height:20px;font-weight:600;color:#ffffff;text-decoration:none;border-radius:6px`}
+          >
+            {label}
+          </a>
+        </td>
+      </tr>
+    </table>
+  );
+}
+
+function Facts({ rows }: { rows: Array<[string, string | null | undefined]> }) {
+  const shown = rows.filter((r): r is [string, string] => typeof r[1] === 'string' && r[1].trim() !== '');
+  return (
+    <Grid style="margin:0 0 24px">
+      {shown.map(([label, value], i) => (
+        <tr>
+          <td
+            style={`padding:9px 16px 9px 0;${i > 0 ? `border-top:1px solid ${color.rule};` : ''}vertical-align:top;font-family:${font};font-size:14px;line-height:20px;color:${color.muted};white-space:nowrap`}
+          >
+            {label}
+          </td>
+          <td
+            style={`padding:9px 0;${i > 0 ? `border-top:1px solid ${color.rule};` : ''}vertical-align:top;text-align:right;font-family:${font};font-size:14px;line-height:20px;color:${color.text};font-weight:500;word-break:break-word;overflow-wrap:anywhere`}
+          >
+            {value}
+          </td>
+        </tr>
+      ))}
+    </Grid>
+  );
+}
+
+function Items({ lines, totals }: { lines: ItemLine[]; totals?: Array<{ label: string; value: string; total?: boolean }> }) {
+  const cell = `border-bottom:1px solid ${color.rule};vertical-align:top`;
+  return (
+    <Grid style="margin:0 0 24px">
+      {lines.map((item, i) => (
+        <tr>
+          <td style={`padding:${i === 0 ? 4 : 14}px 0 14px;${cell}`}>
+            <p style={`${p(15, 22)};font-weight:600`}>{item.name}</p>
+            {(item.details ?? []).map((d) => (
+              <p style={p(13, 19, color.muted)}>{d}</p>
+            ))}
+            <p style={`${p(13, 19, color.muted)};margin-top:2px`}>
+              {item.unitPrice ? `Qty ${item.quantity} × ${item.unitPrice}` : `Qty ${item.quantity}`}
+            </p>
+          </td>
+          <td style={`padding:${i === 0 ? 4 : 14}px 0 14px 16px;${cell};text-align:right;white-space:nowrap`}>
+            {item.lineTotal && <p style={`${p(15, 22)};font-weight:600`}>{item.lineTotal}</p>}
+          </td>
+        </tr>
+      ))}
+      {(totals ?? []).map((t, i, all) => {
+        if (t.total) {
+          const cellStyle = `padding:12px 0 0;border-top:2px solid ${color.text};${p(17, 24)};font-weight:700`;
+          return (
+            <tr>
+              <td style={cellStyle}>{t.label}</td>
+              <td style={`${cellStyle};text-align:right;white-space:nowrap`}>{t.value}</td>
+            </tr>
+          );
+        }
+        // Air above the first line and below the last one before the total's rule.
+        const pad = `padding:${i === 0 ? 14 : 4}px 0 ${all[i + 1]?.total ? 12 : 4}px`;
+        return (
+          <tr>
+            <td style={`${pad};${p(14, 20, color.muted)}`}>{t.label}</td>
+            <td style={`${pad};text-align:right;white-space:nowrap;${p(14, 20)}`}>{t.value}</td>
+          </tr>
+        );
+      })}
+    </Grid>
+  );
+}
+
+function Steps({ steps }: { steps: Array<{ title: string; text: string | Inline[] }> }) {
+  return (
+    <Grid style="margin:0 0 20px">
+      {steps.map((s, i) => (
+        <tr>
+          <td width="40" style="width:40px;padding:0 0 16px;vertical-align:top">
+            <div
+              style={`width:26px;height:26px;border-radius:13px;background-color:${color.tint};color:${color.accent};text-align:center;font-family:${font};font-size:13px;line-height:26px;font-weight:700`}
+            >
+              {i + 1}
+            </div>
+          </td>
+          <td style="padding:2px 0 16px;vertical-align:top">
+            <p style={`${p(15, 22)};font-weight:600`}>{s.title}</p>
+            <p style={p(14, 21, color.muted)}>
+              <Text text={s.text} />
+            </p>
+          </td>
+        </tr>
+      ))}
+    </Grid>
+  );
+}
+
+function Bullets({ items }: { items: string[] }) {
+  return (
+    <Grid style="margin:0 0 18px">
+      {items.map((item) => (
+        <tr>
+          <td width="20" style={`width:20px;padding:0 0 8px;vertical-align:top;${p(15, 24, color.accent)};font-weight:700`}>
+            •
+          </td>
+          <td style={`padding:0 0 8px;vertical-align:top;${p(15, 24)}`}>{item}</td>
+        </tr>
+      ))}
+    </Grid>
+  );
+}
+
+const Boxed = ({ bg, rule, children }: { bg: string; rule: string; children: ComponentChildren }) => (
+  <Grid style="margin:0 0 24px">
+    <tr>
+      <td style={`padding:14px 18px;background-color:${bg};border-left:3px solid ${rule};border-radius:4px`}>{children}</td>
+    </tr>
+  </Grid>
+);
+
+function BlockHtml({ block }: { block: Block }) {
+  switch (block.kind) {
+    case 'heading':
+      return <h1 style={`${p(24, 32)};font-weight:700;margin:0 0 14px`}>{block.text}</h1>;
+    case 'paragraph':
+      return (
+        <p style={`${p(block.muted ? 14 : 15, block.muted ? 21 : 24, block.muted ? color.muted : color.text)};margin:0 0 16px`}>
+          <Text text={block.text} />
+        </p>
+      );
+    case 'section':
+      return (
+        <h2
+          style={`${p(13, 18, color.accent)};font-weight:700;letter-spacing:0.06em;text-transform:uppercase;margin:12px 0 12px;padding:0 0 8px;border-bottom:1px solid ${color.rule}`}
+        >
+          {block.title}
+        </h2>
+      );
+    case 'button':
+      return <Button label={block.label} href={block.href} />;
+    case 'facts':
+      return <Facts rows={block.rows} />;
+    case 'items':
+      return <Items lines={block.lines} totals={block.totals} />;
+    case 'steps':
+      return <Steps steps={block.steps} />;
+    case 'bullets':
+      return <Bullets items={block.items} />;
+    case 'address':
+      return (
+        <div style="margin:0 0 24px">
+          <p style={p(15, 23)}>
+            <Lines text={block.lines.join('\n')} />
+          </p>
+          {block.extra && block.extra.length > 0 && (
+            <p style={`${p(14, 21, color.muted)};margin-top:6px`}>
+              <Lines text={block.extra.join('\n')} />
+            </p>
+          )}
+        </div>
+      );
+    case 'quote':
+      return (
+        <Boxed bg={color.quote} rule={color.quoteRule}>
+          <p style={`${p(12, 18, color.muted)};font-weight:600;letter-spacing:0.04em;text-transform:uppercase;margin-bottom:6px`}>
+            {block.label}
+          </p>
+          <p style={`${p(15, 23)};word-break:break-word`}>
+            <Lines text={block.text} />
+          </p>
+        </Boxed>
+      );
+    case 'note':
+      return (
+        <Boxed bg={color.tint} rule={color.accent}>
+          {block.title && <p style={`${p(15, 22, color.accent)};font-weight:700;margin-bottom:4px`}>{block.title}</p>}
+          <p style={p(14, 22)}>
+            <Text text={block.text} />
+          </p>
+        </Boxed>
+      );
+  }
+}
+
+function Footer({ ctx }: { ctx: RenderContext }) {
+  const { storeName, contact, serviceHours } = ctx.settings;
+  const home = safeHref(ctx.publicUrl);
+  const small = p(13, 20, color.muted);
+  return (
+    <td class="px" style="padding:24px 32px 8px">
+      <p style={`${p(14, 20)};font-weight:700;margin-bottom:4px`}>{storeName}</p>
+      <p style={small}>{contact.address}</p>
+      <p style={small}>
+        <a href={telHref(contact.phone)} style={`color:${color.muted};text-decoration:none`}>
+          {contact.phone}
+        </a>
+        {'  ·  '}
+        <a href={`mailto:${contact.email}`} style={`color:${color.muted};text-decoration:underline`}>
+          {contact.email}
+        </a>
+      </p>
+      <p style={`${small};margin-top:14px;font-weight:600;color:${color.text}`}>Customer service hours</p>
+      {ctx.serviceHoursLines.map((line) => (
+        <p style={small}>{line}</p>
+      ))}
+      <p style={small}>All times are {timeZoneLabel(serviceHours.timeZone)}.</p>
+      <p style={`${p(12, 18, color.muted)};margin-top:14px`}>
+        This is a service email about your order or request with {storeName}
+        {home ? (
+          <>
+            {' at '}
+            <a href={home} style={`color:${color.muted};text-decoration:underline`}>
+              {home.replace(/^https?:\/\//i, '').replace(/\/$/, '')}
+            </a>
+          </>
+        ) : null}
+        .
+      </p>
+    </td>
+  );
+}
+
+function Preheader({ text }: { text: string }) {
+  return (
+    <div style={`display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all;font-size:1px;line-height:1px;color:${color.page}`}>
+      {text}
+      {'\u200c\u00a0'.repeat(60)}
+    </div>
+  );
+}
+
+/** The 600px column: header, content card, footer. */
+function Container({ content, ctx }: { content: EmailContent; ctx: RenderContext }) {
+  const home = safeHref(ctx.publicUrl);
+  const name = ctx.settings.storeName;
+  const wordmark = `${p(20, 26, color.accent)};font-weight:700;letter-spacing:0.01em;text-decoration:none`;
+  return (
+    <table role="presentation" width="100%" cellPadding="0" cellSpacing="0" style="border-collapse:collapse;width:100%;max-width:600px">
+      <tr>
+        <td>
+          <table
+            role="presentation"
+            width="100%"
+            cellPadding="0"
+            cellSpacing="0"
+            style={`border-collapse:separate;background-color:${color.card};border:1px solid ${color.border};border-top:4px solid ${color.accent};border-radius:8px`}
+          >
+            <tr>
+              <td class="px" style={`padding:22px 32px 20px;border-bottom:1px solid ${color.rule}`}>
+                {home ? (
+                  <a href={home} style={wordmark}>
+                    {name}
+                  </a>
+                ) : (
+                  <span style={wordmark}>{name}</span>
+                )}
+              </td>
+            </tr>
+            <tr>
+              <td class="px content" style="padding:32px 32px 16px">
+                {content.blocks.map((b) => (
+                  <BlockHtml block={b} />
+                ))}
+              </td>
+            </tr>
+          </table>
+        </td>
+      </tr>
+      <tr>
+        <Footer ctx={ctx} />
+      </tr>
+    </table>
+  );
+}
+
+// Constants only: no payload text is ever joined into these strings.
+const css = [
+  'body{margin:0;padding:0;width:100%;-webkit-text-size-adjust:100%;-ms-text-size-adjust:100%}',
+  'table,td{mso-table-lspace:0pt;mso-table-rspace:0pt}',
+  'img{border:0;outline:none;text-decoration:none}',
+  'a[x-apple-data-detectors]{color:inherit;text-decoration:none}',
+  '@media only screen and (max-width:620px){',
+  '.outer{padding:16px 8px !important}',
+  '.px{padding-left:20px !important;padding-right:20px !important}',
+  '.content{padding-top:24px !important}',
+  'h1{font-size:22px !important;line-height:30px !important}',
+  // On phones the button spans the column: an easy target for a thumb.
+  '.button-table{width:100% !important}',
+  '.button{display:block !important;text-align:center !important}',
+  '}',
+].join('\n');
+
+export function renderHtml(content: EmailContent, ctx: RenderContext): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en" xmlns="http://www.w3.org/1999/xhtml">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta http-equiv="X-UA-Compatible" content="IE=edge">',
+    '<meta name="color-scheme" content="light">',
+    '<meta name="supported-color-schemes" content="light">',
+    render(<title>{content.subject}</title>),
+    `<style>\n${css}\n</style>`,
+    '</head>',
+    `<body style="margin:0;padding:0;background-color:${color.page}">`,
+    render(<Preheader text={content.preheader} />),
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;background-color:${color.page}">`,
+    '<tr><td align="center" class="outer" style="padding:32px 12px">',
+    // Outlook for Windows ignores max-width: a fixed 600px table holds the column there.
+    '<!--[if mso]><table role="presentation" width="600" align="center" cellpadding="0" cellspacing="0"><tr><td><![endif]-->',
+    render(<Container content={content} ctx={ctx} />),
+    '<!--[if mso]></td></tr></table><![endif]-->',
+    '</td></tr>',
+    '</table>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------
+// Plain text
+
+function inlineText(text: string | Inline[]): string {
+  return (typeof text === 'string' ? [text] : text)
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if ('strong' in part) return part.strong;
+      const href = safeHref(part.href);
+      // mailto: and tel: links already show their address as the label.
+      if (!href || /^(mailto|tel):/i.test(href) || href === part.link) return part.link;
+      return `${part.link} (${href})`;
+    })
+    .join('');
+}
+
+function blockText(block: Block): string {
+  switch (block.kind) {
+    case 'heading':
+      return block.text;
+    case 'paragraph':
+      return inlineText(block.text);
+    case 'section':
+      return `${block.title.toUpperCase()}\n${'-'.repeat(block.title.length)}`;
+    case 'button': {
+      const href = safeHref(block.href);
+      return href ? `${block.label}:\n${href}` : block.label;
+    }
+    case 'facts':
+      return block.rows
+        .filter((r): r is [string, string] => typeof r[1] === 'string' && r[1].trim() !== '')
+        .map(([label, value]) => `${label}: ${value}`)
+        .join('\n');
+    case 'items': {
+      const lines = block.lines.map((item) => {
+        const out = [`${item.quantity} × ${item.name}`];
+        for (const d of item.details ?? []) out.push(`    ${d}`);
+        if (item.unitPrice && item.lineTotal) out.push(`    ${item.quantity} × ${item.unitPrice} = ${item.lineTotal}`);
+        else if (item.lineTotal) out.push(`    ${item.lineTotal}`);
+        return out.join('\n');
+      });
+      const totals = block.totals ?? [];
+      const width = Math.max(0, ...totals.map((t) => t.label.length)) + 2;
+      const totalLines = totals.map((t) => `${`${t.label}:`.padEnd(width)}${t.value}`);
+      return [...lines, ...(totalLines.length ? [totalLines.join('\n')] : [])].join('\n\n');
+    }
+    case 'steps':
+      return block.steps.map((s, i) => `${i + 1}. ${s.title}: ${inlineText(s.text)}`).join('\n');
+    case 'bullets':
+      return block.items.map((i) => `- ${i}`).join('\n');
+    case 'address':
+      return [...block.lines, ...(block.extra ?? [])].join('\n');
+    case 'quote':
+      return `${block.label}:\n${block.text
+        .split(/\r?\n/)
+        .map((l) => `> ${l}`)
+        .join('\n')}`;
+    case 'note':
+      return block.title ? `${block.title}\n${inlineText(block.text)}` : inlineText(block.text);
+  }
+}
+
+export function renderText(content: EmailContent, ctx: RenderContext): string {
+  const { storeName, contact, serviceHours } = ctx.settings;
+  const home = safeHref(ctx.publicUrl);
+  const parts = [
+    storeName,
+    ...content.blocks.map(blockText),
+    [
+      '--',
+      storeName,
+      contact.address,
+      `Phone: ${contact.phone}`,
+      `Email: ${contact.email}`,
+      ...(home ? [home] : []),
+      '',
+      `Customer service hours (${timeZoneLabel(serviceHours.timeZone)}):`,
+      ...ctx.serviceHoursLines.map((l) => `  ${l}`),
+    ].join('\n'),
+  ];
+  return `${parts.filter((s) => s.trim() !== '').join('\n\n')}\n`;
+}

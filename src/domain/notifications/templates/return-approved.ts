@@ -1,0 +1,42 @@
+// Sent when a return or exchange is approved: the RMA number and how to send the items back.
+import { caseSummary, caseWord, contactLine, present, trackingButton, type Template } from './content.ts';
+import type { ReturnCasePayload } from './types.ts';
+
+export const returnApproved: Template<ReturnCasePayload> = (p, ctx) => {
+  const word = caseWord[p.type];
+  const { storeName, contact } = ctx.settings;
+  // Without an RMA number the case number is what identifies the parcel on arrival.
+  const mark = present(p.rmaNumber) ? `RMA number ${p.rmaNumber}` : `case number ${p.caseNumber}`;
+  const afterwards =
+    p.type === 'exchange'
+      ? 'we check the items and send your replacement, with a new tracking number.'
+      : 'we check the items and refund the card you paid with.';
+  return {
+    subject: present(p.rmaNumber)
+      ? `Your ${word} ${p.caseNumber} is approved (RMA ${p.rmaNumber})`
+      : `Your ${word} ${p.caseNumber} is approved`,
+    preheader: `How to send the items from order ${p.orderNumber} back to us.`,
+    blocks: [
+      { kind: 'heading', text: `Your ${word} is approved` },
+      {
+        kind: 'paragraph',
+        text: [`Good news: we approved your ${word} request for order `, { strong: p.orderNumber }, '. Here is how to send the items back.'],
+      },
+      ...caseSummary(p),
+      ...(present(p.reason) ? [{ kind: 'quote' as const, label: 'Note from our team', text: p.reason }] : []),
+      { kind: 'section', title: 'How to send the items back' },
+      {
+        kind: 'steps',
+        steps: [
+          { title: 'Pack the items', text: 'Pack them securely, in their original packaging if you still have it.' },
+          { title: 'Mark the parcel', text: [`Write the `, { strong: mark }, ' clearly on the outside of the parcel.'] },
+          { title: 'Ship it to us', text: 'Send it to the address below and keep the receipt and tracking number until your case is closed.' },
+        ],
+      },
+      { kind: 'address', lines: [`${storeName} (Returns)`, contact.address], extra: [`Mark the parcel with your ${mark}`] },
+      { kind: 'paragraph', text: `When your parcel arrives, ${afterwards}` },
+      trackingButton(p.trackingUrl),
+      contactLine(ctx),
+    ],
+  };
+};

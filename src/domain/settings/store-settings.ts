@@ -1,0 +1,79 @@
+// Store settings: everything the owner can change without a deploy. Stored as one
+// JSON document; this schema gives every field its default and its validation.
+import { z } from 'zod';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24-hour)');
+const cents = z.number().int().min(0);
+
+export const settingsSchema = z.object({
+  storeName: z.string().min(1).max(80).default('CasanovaSpace'),
+  contact: z
+    .object({
+      address: z.string().min(1).default('3850 Central Ave Apt 19, Parkersburg, WV 26104, US'),
+      phone: z.string().min(1).default('+1 (681) 510-1126'),
+      email: z.email().default('globalhelpwzq@casanovaspace.com'),
+    })
+    .prefault({}),
+  /** Customer-service and warehouse working hours, in `timeZone`. */
+  serviceHours: z
+    .object({
+      timeZone: z.string().min(1).default('America/New_York'),
+      /** ISO weekdays 1 (Monday) … 7 (Sunday) → open intervals. */
+      weekly: z
+        .record(z.string().regex(/^[1-7]$/), z.array(z.object({ start: time, end: time })))
+        .default({
+          '1': [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
+          '2': [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
+          '3': [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
+          '4': [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
+          '5': [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }],
+        }),
+      /** Closed days, as YYYY-MM-DD in the shop's time zone. */
+      holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+      /** First reply to a support case is due within this many service hours. */
+      firstReplyHours: z.number().positive().max(100).default(4),
+    })
+    .prefault({}),
+  email: z
+    .object({
+      from: z.string().min(3).default('CasanovaSpace <orders@casanovaspace.com>'),
+      replyTo: z.email().default('globalhelpwzq@casanovaspace.com'),
+    })
+    .prefault({}),
+  orderNumberPrefix: z.string().regex(/^[A-Z]{1,4}-$/, 'Use 1–4 capital letters and a dash, e.g. CS-').default('CS-'),
+  currency: z.literal('USD').default('USD'),
+  shipping: z
+    .object({
+      methods: z
+        .object({
+          standard: z.object({ label: z.string(), rate: cents, days: z.string() }).default({ label: 'Standard', rate: 695, days: '3–6 business days' }),
+          express: z.object({ label: z.string(), rate: cents, days: z.string() }).default({ label: 'Express', rate: 1895, days: '1–2 business days' }),
+        })
+        .prefault({}),
+      /** Standard shipping is free from this subtotal up (cents); null turns it off. */
+      freeStandardFrom: cents.nullable().default(7500),
+    })
+    .prefault({}),
+  /** Sales tax by US state code, in basis points (600 = 6%). */
+  taxRates: z.record(z.string().regex(/^[A-Z]{2}$/), z.number().int().min(0).max(2000)).default({ WV: 600 }),
+  returns: z
+    .object({
+      windowDays: z.number().int().min(0).max(365).default(30),
+      refundShipping: z.boolean().default(false),
+      /** Restocking fee in basis points of the returned goods (0 = none). */
+      restockingFeeBp: z.number().int().min(0).max(5000).default(0),
+    })
+    .prefault({}),
+  requests: z
+    .object({
+      /** Cancellation requests for orders still in these states are approved without staff. */
+      autoApproveCancelIn: z.array(z.string()).default(['paid', 'verified']),
+    })
+    .prefault({}),
+  lowStockThreshold: z.number().int().min(0).default(5),
+});
+
+export type StoreSettings = z.infer<typeof settingsSchema>;
+export type ShippingMethod = keyof StoreSettings['shipping']['methods'];
+
+export const defaultSettings = (): StoreSettings => settingsSchema.parse({});

@@ -1,0 +1,30 @@
+// Static assets (CSS, client script) served with a content hash in the URL, so
+// browsers may cache them for a year and still get every change at once.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
+
+type Asset = { body: Buffer; type: string; hash: string };
+const assets = new Map<string, Asset>();
+for (const name of fs.readdirSync(dir)) {
+  const body = fs.readFileSync(path.join(dir, name));
+  assets.set(name, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('hex').slice(0, 10) });
+}
+
+export const assetUrl = (name: string) => `/assets/${assets.get(name)?.hash ?? 'missing'}/${name}`;
+
+export async function assetRoutes(app: FastifyInstance) {
+  app.get<{ Params: { hash: string; name: string } }>('/assets/:hash/:name', { schema: { hide: true } }, (req, reply) => {
+    const asset = assets.get(req.params.name);
+    if (!asset) return reply.callNotFound();
+    return reply
+      .header('cache-control', asset.hash === req.params.hash ? 'public, max-age=31536000, immutable' : 'no-cache')
+      .type(asset.type)
+      .send(asset.body);
+  });
+}

@@ -1,0 +1,84 @@
+// Storefront catalog pages. The <main> of each page is rendered once and cached until
+// the catalog changes; each request only wraps it in the page frame.
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import type { CatalogReader } from '../../domain/catalog/catalog-reader.ts';
+import { SORTS } from '../../domain/catalog/catalog-repo.ts';
+import { MemoCache } from '../../domain/shared/memo-cache.ts';
+import { render } from './html.tsx';
+import { sendPage } from './visitor.ts';
+import { HomeView, ListingView, NotFoundView, ProductView } from './views/catalog-views.tsx';
+
+const PAGE_SIZE = 12;
+
+const listingQuery = z.object({
+  q: z.string().max(100).optional().catch(undefined),
+  category: z.string().max(60).optional().catch(undefined),
+  sort: z.enum(SORTS).catch('featured').default('featured'),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+
+type Rendered = { main: string; title: string; description?: string; status: number };
+
+export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx: AppContext; catalog: CatalogReader }) {
+  const pages = new MemoCache<Rendered>(2000);
+  catalog.onInvalidate(() => pages.clear());
+  ctx.onChange('settings', () => pages.clear());
+
+  app.get('/', async (req, reply) => {
+    const r = await pages.getOrCompute('home', async () => {
+      const [categories, featured, newest] = await Promise.all([
+        catalog.categories(),
+        catalog.list({ sort: 'featured', page: 1, limit: 8 }),
+        catalog.list({ sort: 'newest', page: 1, limit: 4 }),
+      ]);
+      const storeName = ctx.settings().storeName;
+      return {
+        title: '',
+        description: `${storeName}: lighting, textiles, kitchenware and decor, carefully packed and tracked to your door.`,
+        main: render(<HomeView storeName={storeName} categories={categories} featured={featured.items} newest={newest.items} />),
+        status: 200,
+      };
+    });
+    return sendPage(ctx, req, reply, r, r.status);
+  });
+
+  app.get('/products', async (req, reply) => {
+    // Bad query values fall back to defaults: a shopper's typo should not be an error page.
+    const query = listingQuery.parse(req.query ?? {});
+    const state = { ...query, q: query.q?.trim() || undefined, category: query.category || undefined, limit: PAGE_SIZE };
+    const key = JSON.stringify([state.q?.toLowerCase(), state.category, state.sort, state.page]);
+    const r = await pages.getOrCompute(`list:${key}`, async () => {
+      const [categories, { items, total }] = await Promise.all([catalog.categories(), catalog.list(state)]);
+      const category = categories.find((c) => c.slug === state.category);
+      return {
+        title: state.q ? `Search: ${state.q}` : (category?.name ?? 'All products'),
+        description: category?.description,
+        main: render(<ListingView state={state} categories={categories} items={items} total={total} />),
+        status: 200,
+      };
+    });
+    return sendPage(ctx, req, reply, r, r.status);
+  });
+
+  app.get<{ Params: { slug: string } }>('/products/:slug', async (req, reply) => {
+    const slug = req.params.slug.slice(0, 120);
+    const r = await pages.getOrCompute(`product:${slug}`, async () => {
+      const p = await catalog.product(slug);
+      if (!p) return { title: 'Product not found', main: render(<NotFoundView what="product" />), status: 404 };
+      return {
+        title: p.name,
+        description: p.description.slice(0, 160),
+        main: render(<ProductView p={p} lowStock={ctx.settings().lowStockThreshold} />),
+        status: 200,
+      };
+    });
+    return sendPage(ctx, req, reply, r, r.status);
+  });
+}
+
+export function notFoundPage(ctx: AppContext) {
+  const main = render(<NotFoundView />);
+  return { title: 'Page not found', main };
+}
