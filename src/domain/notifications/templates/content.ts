@@ -147,6 +147,6 @@ export function caseSummary(p: ReturnCasePayload): Block[] {
         ['RMA number', p.rmaNumber],
       ],
     },
-    ...(p.items?.length ? [{ kind: 'items' as const, lines: simpleItems(p.items) }] : []),
+    ...(p.items?.length ? [{ kind: 'section' as const, title: 'Items' }, { kind: 'items' as const, lines: simpleItems(p.items) }] : []),
   ];
 }

@@ -1,6 +1,6 @@
 // The shared look of every customer email, and its plain-text twin.
 // HTML: tables, inline styles and system fonts, because mail apps ignore most of CSS;
-// 600px wide at most, and a small media query that only trims padding on phones.
+// 600px wide at most; on phones a small media query trims padding and widens the button.
 // Everything from a payload goes through Preact, which escapes it; the only raw strings
 // joined in here are the constants of the document shell.
 import type { ComponentChildren } from 'preact';
@@ -60,7 +60,8 @@ const Lines = ({ text }: { text: string }) => (
 const Link = ({ href, children }: { href: string; children: ComponentChildren }) => {
   const safe = safeHref(href);
   return safe ? (
-    <a href={safe} style={`color:${color.accent};text-decoration:underline`}>
+    // Phone numbers must not break across lines.
+    <a href={safe} style={`color:${color.accent};text-decoration:underline${safe.startsWith('tel:') ? ';white-space:nowrap' : ''}`}>
       {children}
     </a>
   ) : (
@@ -222,7 +223,7 @@ function BlockHtml({ block }: { block: Block }) {
     case 'section':
       return (
         <h2
-          style={`${p(13, 18, color.accent)};font-weight:700;letter-spacing:0.06em;text-transform:uppercase;margin:12px 0 12px;padding:0 0 8px;border-bottom:1px solid ${color.rule}`}
+          style={`${p(13, 18, color.accent)};font-weight:700;letter-spacing:0.06em;text-transform:uppercase;margin:20px 0 12px;padding:0 0 8px;border-bottom:1px solid ${color.rule}`}
         >
           {block.title}
         </h2>
@@ -454,7 +455,9 @@ function blockText(block: Block): string {
       const totals = block.totals ?? [];
       const width = Math.max(0, ...totals.map((t) => t.label.length)) + 2;
       const totalLines = totals.map((t) => `${`${t.label}:`.padEnd(width)}${t.value}`);
-      return [...lines, ...(totalLines.length ? [totalLines.join('\n')] : [])].join('\n\n');
+      // Lines with details or prices need a blank line between them; bare lines read fine packed.
+      const packed = block.lines.every((item) => !item.details?.length && !item.lineTotal);
+      return [lines.join(packed ? '\n' : '\n\n'), ...(totalLines.length ? [totalLines.join('\n')] : [])].join('\n\n');
     }
     case 'steps':
       return block.steps.map((s, i) => `${i + 1}. ${s.title}: ${inlineText(s.text)}`).join('\n');
@@ -479,7 +482,7 @@ export function renderText(content: EmailContent, ctx: RenderContext): string {
     storeName,
     ...content.blocks.map(blockText),
     [
-      '--',
+      '-- ',
       storeName,
       contact.address,
       `Phone: ${contact.phone}`,

@@ -92,7 +92,7 @@ export const orderConfirmation: Template<OrderConfirmationPayload> = ({ order, p
       },
       {
         kind: 'paragraph',
-        text: 'You can check on your order at any time with the button above, or on our tracking page by entering your order number together with the email address or phone number you used at checkout.',
+        text: 'You can check on your order at any time with the tracking link above, or on our tracking page by entering your order number together with the email address or phone number you used at checkout.',
       },
       {
         kind: 'note',

@@ -26,7 +26,7 @@ export const orderRequestDeclined: Template<OrderRequestPayload> = (p, ctx) => {
         ? { kind: 'quote', label: 'Why', text: p.reason }
         : {
             kind: 'paragraph',
-            text: 'Orders can only be changed or cancelled before they are handed to the carrier, and this one had already reached that stage.',
+            text: 'Usually this means the order had already been handed to the carrier. From that point on, it can no longer be changed or cancelled.',
           },
       {
         kind: 'paragraph',

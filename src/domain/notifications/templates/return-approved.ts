@@ -1,5 +1,5 @@
 // Sent when a return or exchange is approved: the RMA number and how to send the items back.
-import { caseSummary, caseWord, contactLine, present, trackingButton, type Template } from './content.ts';
+import { capitalize, caseSummary, caseWord, contactLine, present, trackingButton, type Template } from './content.ts';
 import type { ReturnCasePayload } from './types.ts';
 
 export const returnApproved: Template<ReturnCasePayload> = (p, ctx) => {
@@ -33,7 +33,11 @@ export const returnApproved: Template<ReturnCasePayload> = (p, ctx) => {
           { title: 'Ship it to us', text: 'Send it to the address below and keep the receipt and tracking number until your case is closed.' },
         ],
       },
-      { kind: 'address', lines: [`${storeName} (Returns)`, contact.address], extra: [`Mark the parcel with your ${mark}`] },
+      {
+        kind: 'quote',
+        label: 'Return address',
+        text: [`${storeName} Returns`, contact.address, capitalize(mark)].join('\n'),
+      },
       { kind: 'paragraph', text: `When your parcel arrives, ${afterwards}` },
       trackingButton(p.trackingUrl),
       contactLine(ctx),

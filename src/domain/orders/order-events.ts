@@ -1,0 +1,25 @@
+// Appends to an order's audit timeline. Called inside the transaction that made the change.
+import type { Conn } from '../../db/client.ts';
+import { orderEvents } from '../../db/schema.ts';
+
+/** Who did something: a staff member, the customer, or the system (worker, webhook). */
+export type Actor = { kind: 'staff'; staffId: string; email: string } | { kind: 'customer' } | { kind: 'system'; name?: string };
+
+export const actorLabel = (a: Actor) => (a.kind === 'staff' ? a.email : a.kind === 'system' && a.name ? `system:${a.name}` : a.kind);
+
+export async function appendOrderEvent(
+  conn: Conn,
+  e: { orderId: string; type: string; actor: Actor; from?: string | null; to?: string | null; details?: Record<string, unknown>; internal?: boolean; at?: Date },
+): Promise<void> {
+  await conn.insert(orderEvents).values({
+    orderId: e.orderId,
+    type: e.type,
+    fromStatus: e.from ?? null,
+    toStatus: e.to ?? null,
+    actor: actorLabel(e.actor),
+    staffId: e.actor.kind === 'staff' ? e.actor.staffId : null,
+    internal: e.internal ?? false,
+    details: e.details ?? {},
+    ...(e.at ? { createdAt: e.at } : {}),
+  });
+}
