@@ -8,6 +8,7 @@ import {
   templateNames,
   type OrderConfirmationPayload,
   type RenderContext,
+  type ReturnCasePayload,
   type TemplateName,
   type TemplatePayloads,
 } from '../../src/domain/notifications/templates/index.ts';
@@ -43,7 +44,7 @@ const confirmation = (): OrderConfirmationPayload => ({
   trackingUrl,
 });
 
-const returnCase = { caseNumber: 'RT-4821', orderNumber: 'CS-7K3M-9QX2', items: [{ name: 'Linen Throw Blanket', quantity: 1 }], trackingUrl } as const;
+const returnCase: Omit<ReturnCasePayload, 'type'> = { caseNumber: 'RT-4821', orderNumber: 'CS-7K3M-9QX2', items: [{ name: 'Linen Throw Blanket', quantity: 1 }], trackingUrl };
 
 const samples: { [K in TemplateName]: TemplatePayloads[K] } = {
   order_confirmation: confirmation(),
