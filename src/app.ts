@@ -37,8 +37,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   // Set before any route plugin registers, so every plugin inherits it.
   app.setErrorHandler((err, req, reply) => {
-    const { status, body, expose } = toErrorResponse(err);
+    const { status, body, expose, headers } = toErrorResponse(err);
     if (!expose) req.log.error({ err }, 'request failed');
+    if (headers) reply.headers(headers);
     reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 
@@ -46,9 +47,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, { limits: { fileSize: 8 * 1024 * 1024, files: 5, fields: 40, parts: 50 } });
   securityHeaders(app);
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-request-id', req.id);
-  });
 
   await app.register(swagger, {
     openapi: {

@@ -1,5 +1,4 @@
 // Turns an uploaded or generated picture into the sizes the store serves.
-import sharp from 'sharp';
 import { randomUUID } from 'node:crypto';
 import type { Conn } from '../../db/client.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -22,6 +21,8 @@ export async function storeImage(conn: Conn, store: BlobStore, input: Buffer, op
   if (input.length > MAX_UPLOAD_BYTES) {
     throw new DomainError('payload_too_large', `Images must be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
   }
+  // Loaded on first use: libvips is large, and most processes never resize a picture.
+  const { default: sharp } = await import('sharp');
   const meta = await sharp(input)
     .metadata()
     .catch(() => undefined);

@@ -1,0 +1,40 @@
+// Checkout throughput: `concurrency` shoppers in a closed loop, each creating a cart,
+// adding an item and checking out with the sandbox test card through the public API.
+export type CheckoutResult = { ordersPerSecond: number; p50: number; p99: number; failed: number; orders: number };
+
+const body = {
+  email: 'bench@example.com',
+  phone: '304-555-0142',
+  shippingAddress: { name: 'Bench Shopper', line1: '1 Main St', city: 'Parkersburg', state: 'WV', postalCode: '26101', country: 'US' },
+  shippingMethod: 'standard',
+  payment: { provider: 'sandbox', cardNumber: '4242424242424242', expMonth: 12, expYear: 2035, cvc: '123' },
+};
+
+async function post(url: string, payload: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+export async function checkoutLoad(base: string, skus: string[], concurrency: number, seconds: number): Promise<CheckoutResult> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let n = 0;
+  const until = performance.now() + seconds * 1000;
+  const shopper = async () => {
+    while (performance.now() < until) {
+      const sku = skus[n++ % skus.length]!;
+      const cart = await post(`${base}/api/v1/carts`, {});
+      await post(`${base}/api/v1/carts/${cart.json.id}/items`, { sku, quantity: 1 });
+      const t = performance.now();
+      const res = await post(`${base}/api/v1/carts/${cart.json.id}/checkout`, body, { 'idempotency-key': crypto.randomUUID() });
+      if (res.status === 201) latencies.push(performance.now() - t);
+      else failed++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, shopper));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0);
+  return { ordersPerSecond: Math.round(latencies.length / elapsed), p50: pct(50), p99: pct(99), failed, orders: latencies.length };
+}
