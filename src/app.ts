@@ -17,7 +17,9 @@ import { imageRoutes } from './http/images.ts';
 import { assetRoutes } from './http/assets.ts';
 import { createCatalogReader } from './domain/catalog/catalog-reader.ts';
 import { catalogApi } from './http/api/catalog-api.ts';
+import { adminOrdersApi } from './http/api/admin-orders-api.ts';
 import { catalogPages, notFoundPage } from './http/pages/catalog-pages.tsx';
+import { policyPages } from './http/pages/policy-pages.tsx';
 import { sendPage } from './http/pages/visitor.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -64,7 +66,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(assetRoutes);
   await app.register(imageRoutes, { ctx });
   await app.register(catalogPages, { ctx, catalog });
+  await app.register(policyPages, { ctx });
   await app.register(catalogApi(ctx, catalog), { prefix: '/api/v1' });
+  await app.register(adminOrdersApi(ctx), { prefix: '/api/v1' });
 
 
   app.setNotFoundHandler((req, reply) => {
