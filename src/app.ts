@@ -13,6 +13,7 @@ import { VERSION } from './version.ts';
 import { toErrorResponse } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { healthRoutes } from './http/health.ts';
+import { metricsRoutes } from './http/metrics.ts';
 import { imageRoutes } from './http/images.ts';
 import { assetRoutes } from './http/assets.ts';
 import { createCatalogReader } from './domain/catalog/catalog-reader.ts';
@@ -21,6 +22,16 @@ import { adminOrdersApi } from './http/api/admin-orders-api.ts';
 import { catalogPages, notFoundPage } from './http/pages/catalog-pages.tsx';
 import { policyPages } from './http/pages/policy-pages.tsx';
 import { sendPage } from './http/pages/visitor.ts';
+import { adminAuthPages } from './http/admin/auth-pages.tsx';
+import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
+import { adminStaffPages } from './http/admin/staff-pages.tsx';
+import { adminSettingsPages } from './http/admin/settings-pages.tsx';
+import { authApi } from './http/api/auth-api.ts';
+import { adminInventoryApi } from './http/api/admin-inventory-api.ts';
+import { cartApi } from './http/api/cart-api.ts';
+import { checkoutApi } from './http/api/checkout-api.ts';
+import { cartPages } from './http/pages/cart-pages.tsx';
+import { checkoutPages } from './http/pages/checkout-pages.tsx';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -62,6 +73,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   const catalog = createCatalogReader(ctx);
 
+  metricsRoutes(app, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(assetRoutes);
   await app.register(imageRoutes, { ctx });
@@ -69,6 +81,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(policyPages, { ctx });
   await app.register(catalogApi(ctx, catalog), { prefix: '/api/v1' });
   await app.register(adminOrdersApi(ctx), { prefix: '/api/v1' });
+  // Staff sign-in, the back-office shell, staff and settings screens, tokens and the stock API.
+  await app.register(adminAuthPages, { ctx });
+  await app.register(adminDashboardPage, { ctx });
+  await app.register(adminStaffPages, { ctx });
+  await app.register(adminSettingsPages, { ctx });
+  await app.register(authApi(ctx), { prefix: '/api/v1' });
+  await app.register(adminInventoryApi(ctx), { prefix: '/api/v1' });
+  await app.register(cartApi(ctx), { prefix: '/api/v1' });
+  await app.register(checkoutApi(ctx), { prefix: '/api/v1' });
+  await app.register(cartPages, { ctx });
+  await app.register(checkoutPages, { ctx });
 
 
   app.setNotFoundHandler((req, reply) => {

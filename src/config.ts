@@ -24,6 +24,10 @@ const schema = z.object({
   TRUST_PROXY: z.string().optional(),
   /** Run the outbox worker inside the web process (default) or not (use `npm run worker`). */
   WORKER: z.enum(['on', 'off']).default('on'),
+  /** Delivery attempts per email before it is marked failed and shown to staff. */
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'OUTBOX_MAX_ATTEMPTS must be at least 1').max(50).default(8),
+  /** Bearer token for /metrics; without it only this machine may scrape. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -41,7 +45,9 @@ export type Config = {
   carrierWebhookSecret?: string;
   trustProxy?: boolean | number | string;
   runWorker: boolean;
+  outboxMaxAttempts: number;
   logLevel: string;
+  metricsToken?: string;
 };
 
 export class ConfigError extends Error {}
@@ -69,7 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierWebhookSecret: e.CARRIER_WEBHOOK_SECRET,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     runWorker: e.WORKER === 'on',
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

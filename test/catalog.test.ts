@@ -109,3 +109,20 @@ for (const { kind, skip } of DB_KINDS) {
     });
   });
 }
+
+describe('metrics', () => {
+  it('exposes request, order and outbox metrics to this machine only', async () => {
+    const t = await testApp('pglite');
+    try {
+      await t.app.inject('/');
+      const res = await t.app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' });
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /http_request_duration_seconds_bucket\{.*route="\/"/);
+      assert.match(res.body, /casanova_orders|casanova_outbox_rows/);
+      const outside = await t.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9' });
+      assert.equal(outside.statusCode, 403);
+    } finally {
+      await t.close();
+    }
+  });
+});
