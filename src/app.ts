@@ -26,12 +26,21 @@ import { adminAuthPages } from './http/admin/auth-pages.tsx';
 import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
+import { adminOrderPages } from './http/admin/order-pages.tsx';
 import { authApi } from './http/api/auth-api.ts';
 import { adminInventoryApi } from './http/api/admin-inventory-api.ts';
 import { cartApi } from './http/api/cart-api.ts';
 import { checkoutApi } from './http/api/checkout-api.ts';
 import { cartPages } from './http/pages/cart-pages.tsx';
 import { checkoutPages } from './http/pages/checkout-pages.tsx';
+import { trackingPages } from './http/pages/tracking-pages.tsx';
+import { trackingApi } from './http/api/tracking-api.ts';
+import { carrierEventsApi } from './http/api/carrier-events-api.ts';
+import { adminCarrierEventPages } from './http/admin/carrier-event-pages.tsx';
+import { adminCatalogPages } from './http/admin/catalog-pages.tsx';
+import { adminStockPages } from './http/admin/stock-pages.tsx';
+import { adminMailPages } from './http/admin/mail-pages.tsx';
+import { adminNotificationsApi } from './http/api/admin-notifications-api.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -86,12 +95,23 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminDashboardPage, { ctx });
   await app.register(adminStaffPages, { ctx });
   await app.register(adminSettingsPages, { ctx });
+  await app.register(adminOrderPages, { ctx });
   await app.register(authApi(ctx), { prefix: '/api/v1' });
   await app.register(adminInventoryApi(ctx), { prefix: '/api/v1' });
   await app.register(cartApi(ctx), { prefix: '/api/v1' });
   await app.register(checkoutApi(ctx), { prefix: '/api/v1' });
   await app.register(cartPages, { ctx });
   await app.register(checkoutPages, { ctx });
+  // Tracking: the lookup page and API, the carrier webhook (its own raw-body JSON parser), staff-entered carrier events.
+  await app.register(trackingPages, { ctx });
+  await app.register(trackingApi(ctx), { prefix: '/api/v1' });
+  await app.register(carrierEventsApi(ctx), { prefix: '/api/v1' });
+  await app.register(adminCarrierEventPages, { ctx });
+  // Back-office catalog, stock and mail screens; an order's notification log in the API.
+  await app.register(adminCatalogPages, { ctx });
+  await app.register(adminStockPages, { ctx });
+  await app.register(adminMailPages, { ctx });
+  await app.register(adminNotificationsApi(ctx), { prefix: '/api/v1' });
 
 
   app.setNotFoundHandler((req, reply) => {

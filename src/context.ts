@@ -13,6 +13,8 @@ import { onChange, type ChangeTopic } from './domain/shared/change-bus.ts';
 import { loadSettings } from './domain/settings/settings-service.ts';
 import type { StoreSettings } from './domain/settings/store-settings.ts';
 import { databaseBlobStore, type BlobStore } from './domain/storage/blob-store.ts';
+import { createPaymentRegistry, type PaymentRegistry } from './domain/payments/registry.ts';
+import { createSandboxProvider } from './domain/payments/sandbox-provider.ts';
 
 export type AppContext = {
   config: Config;
@@ -21,6 +23,8 @@ export type AppContext = {
   clock: Clock;
   log: Logger;
   blobs: BlobStore;
+  /** Payment providers, found by the name stored with each payment (charges, refunds). */
+  payments: PaymentRegistry;
   /** The current store settings (kept fresh by change announcements). */
   settings(): StoreSettings;
   /** Key for signed links (tracking tokens); stable across restarts and instances. */
@@ -29,7 +33,7 @@ export type AppContext = {
   onChange(topic: ChangeTopic, fn: () => void): void;
 };
 
-export type ContextOverrides = Partial<Pick<AppContext, 'clock' | 'log' | 'blobs'>>;
+export type ContextOverrides = Partial<Pick<AppContext, 'clock' | 'log' | 'blobs' | 'payments'>>;
 
 export async function createContext(config: Config, database: Database, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? pino({ level: config.logLevel, redact: redactPaths });
@@ -50,6 +54,7 @@ export async function createContext(config: Config, database: Database, override
     clock: overrides.clock ?? systemClock,
     log,
     blobs: overrides.blobs ?? databaseBlobStore(database.db),
+    payments: overrides.payments ?? createPaymentRegistry([createSandboxProvider({ clock: overrides.clock })]),
     settings: () => settings,
     secret: config.appSecret ?? (await storedSecret(database.db, 'signing_key')),
     onChange(topic, fn) {

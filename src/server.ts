@@ -6,6 +6,10 @@ import { migrate } from './db/migrate.ts';
 import { createContext } from './context.ts';
 import { buildApp } from './app.ts';
 import { seedIfEmpty } from './db/seed/seed.ts';
+import { ensureOwner } from './domain/staff/staff-service.ts';
+import { createMailer, mailDir } from './domain/notifications/mailer.ts';
+import { startOutboxWorker } from './jobs/outbox-worker.ts';
+import { startRefundRetrier } from './jobs/refund-retrier.ts';
 
 async function main() {
   const started = performance.now();
@@ -28,11 +32,18 @@ async function main() {
   }
   await migrate(database);
   const ctx = await createContext(config, database);
+  // The first start creates the owner (ADMIN_EMAIL / ADMIN_PASSWORD, or a demo owner whose password is logged once).
+  await ensureOwner(ctx);
   if (database.kind === 'pglite') await seedIfEmpty(ctx);
 
   const app = await buildApp(ctx);
   await app.listen({ port: config.port, host: config.host });
   ctx.log.info({ url: config.publicUrl, database: database.kind, startupMs: Math.round(performance.now() - started) }, 'Casanova is ready');
+  // Emails go out from here unless WORKER=off (then `npm run worker` delivers them).
+  const worker = config.runWorker ? startOutboxWorker(ctx, { mailer: createMailer(config) }) : undefined;
+  if (worker) ctx.log.info({ mail: config.smtpUrl ? 'smtp' : mailDir(config) }, 'outbox worker started');
+  // Refunds the payment provider could not process yet are retried beside the emails.
+  const refundRetrier = config.runWorker ? startRefundRetrier(ctx) : undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,7 +52,8 @@ async function main() {
     ctx.log.info({ signal }, 'shutting down: draining requests');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
-      await app.close();
+      // Sends in flight finish and are recorded before the database closes.
+      await Promise.all([app.close(), worker?.stop(), refundRetrier?.stop()]);
       await database.close();
     } finally {
       clearTimeout(force);

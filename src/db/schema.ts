@@ -276,7 +276,7 @@ export const payments = pgTable(
     providerTransactionId: text('provider_transaction_id'),
     amount: integer('amount').notNull(),
     currency: text('currency').notNull().default('USD'),
-    /** authorized, captured, declined, failed, voided */
+    /** pending (written before the provider is called), authorized, captured, declined, failed, voided */
     status: text('status').notNull(),
     cardBrand: text('card_brand'),
     cardLast4: text('card_last4'),

@@ -18,6 +18,7 @@ export const STATUS: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unavailable: 503,
 };
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -39,9 +40,12 @@ export function fieldsFromValidation(err: FastifyError): Record<string, string> 
 }
 
 /** Maps any thrown error to { status, body }. */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; expose: boolean } {
+export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; expose: boolean; headers?: Record<string, string> } {
   if (err instanceof DomainError) {
-    return { status: STATUS[err.code], body: errorBody(err.code, err.message, err.details), expose: true };
+    const res = { status: STATUS[err.code], body: errorBody(err.code, err.message, err.details), expose: true };
+    const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    // A refused request says when to try again (see domain/shared/rate-limit.ts).
+    return typeof retryAfter === 'number' ? { ...res, headers: { 'retry-after': String(retryAfter) } } : res;
   }
   const fe = err as FastifyError;
   if (fe?.validation) {
@@ -68,6 +72,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
 export const wantsHtml = (req: FastifyRequest) => !req.url.startsWith('/api/') && req.headers.accept?.includes('text/html') !== false;
 
 export function sendError(reply: FastifyReply, err: unknown) {
-  const { status, body } = toErrorResponse(err);
+  const { status, body, headers } = toErrorResponse(err);
+  if (headers) reply.headers(headers);
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

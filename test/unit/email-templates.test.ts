@@ -267,3 +267,22 @@ test('support and contact emails keep the written text, with its line breaks', (
 test('an unknown template name is refused', () => {
   assert.throws(() => renderEmail('nope' as TemplateName, {} as never, ctx), /Unknown email template/);
 });
+
+test('the confirmation names the country and shows the phone number as people write it', () => {
+  const p = confirmation();
+  p.order.phone = '+13045550142';
+  const { html, text } = render('order_confirmation', p);
+  for (const part of [html, text]) {
+    assert.ok(part.includes('United States'), 'country name, not its code');
+    assert.ok(part.includes('(304) 555-0142'), 'US number in national form');
+  }
+  p.order.phone = '+442071838750';
+  assert.ok(render('order_confirmation', p).text.includes('+44 20 7183 8750'), 'numbers abroad keep their international form');
+});
+
+test('on phones the facts stack, label over value, so long values are not chopped up', () => {
+  const { html } = render('order_confirmation');
+  const phoneRules = html.slice(html.indexOf('@media only screen and (max-width:620px)'), html.indexOf('</style>'));
+  assert.ok(phoneRules.includes('.fact-label{display:block !important'));
+  assert.ok(html.includes('class="fact-label"') && html.includes('class="fact-value"'));
+});

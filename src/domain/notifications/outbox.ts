@@ -1,21 +1,32 @@
 // The transactional outbox: whatever must tell someone is written here in the same
 // transaction as the change that caused it; the worker (jobs/outbox-worker.ts) delivers it.
+import { sql } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
+import type { TemplateName, TemplatePayloads } from './templates/index.ts';
 
-export type EmailMessage = {
-  /** Template name (see notifications/templates). */
-  template: string;
+/** NOTIFY channel that wakes the outbox workers; PostgreSQL delivers it only when the transaction commits. */
+export const OUTBOX_CHANNEL = 'casanova_outbox';
+
+/** Wakes every listening worker (once the caller's transaction commits). */
+export async function wakeOutboxWorkers(conn: Conn): Promise<void> {
+  await conn.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+}
+
+export type EmailMessage<T extends TemplateName = TemplateName> = {
+  /** Template name (see notifications/templates); the payload must be of that template's type. */
+  template: T;
   to: string;
-  payload: Record<string, unknown>;
+  payload: TemplatePayloads[T];
   orderId?: string;
   caseId?: string;
 };
 
-export async function enqueueEmail(conn: Conn, m: EmailMessage): Promise<number> {
+export async function enqueueEmail<T extends TemplateName>(conn: Conn, m: EmailMessage<T>): Promise<number> {
   const [row] = await conn
     .insert(outbox)
-    .values({ channel: 'email', template: m.template, recipient: m.to, payload: m.payload, orderId: m.orderId ?? null, caseId: m.caseId ?? null })
+    .values({ channel: 'email', template: m.template, recipient: m.to, payload: m.payload as Record<string, unknown>, orderId: m.orderId ?? null, caseId: m.caseId ?? null })
     .returning({ id: outbox.id });
+  await wakeOutboxWorkers(conn);
   return row!.id;
 }

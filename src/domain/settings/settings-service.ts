@@ -2,7 +2,8 @@
 // and reloads them when any instance announces a change (see change-bus.ts).
 import { eq } from 'drizzle-orm';
 import { storeSettings } from '../../db/schema.ts';
-import type { Conn } from '../../db/client.ts';
+import type { Conn, Db } from '../../db/client.ts';
+import { announceChange } from '../shared/change-bus.ts';
 import { settingsSchema, type StoreSettings } from './store-settings.ts';
 import { validationFailed } from '../shared/errors.ts';
 
@@ -24,4 +25,13 @@ export async function saveSettings(conn: Conn, input: unknown): Promise<StoreSet
     .values({ id: 1, data: parsed.data })
     .onConflictDoUpdate({ target: storeSettings.id, set: { data: parsed.data, updatedAt: new Date() } });
   return parsed.data;
+}
+
+/** Saves new settings and tells every instance to reload them, in one transaction. */
+export async function updateSettings(db: Db, input: unknown): Promise<StoreSettings> {
+  return db.transaction(async (tx) => {
+    const saved = await saveSettings(tx, input);
+    await announceChange(tx, 'settings');
+    return saved;
+  });
 }

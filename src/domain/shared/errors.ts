@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'rate_limited'
   | 'idempotency_conflict'
   | 'payload_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  /** A feature that needs configuration the operator has not given (e.g. a webhook secret). */
+  | 'unavailable';
 
 export type FieldErrors = Record<string, string>;
 

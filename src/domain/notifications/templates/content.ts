@@ -56,6 +56,17 @@ export function formatDateTime(iso: string, ctx: RenderContext): string {
   return dt.isValid ? dt.toFormat('LLLL d, yyyy, h:mm a ZZZZ') : iso;
 }
 
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** "US" → "United States"; anything that is not a known region code is shown as given. */
+export function countryName(code: string): string {
+  try {
+    return /^[A-Za-z]{2}$/.test(code) ? (regionNames.of(code.toUpperCase()) ?? code) : code;
+  } catch {
+    return code;
+  }
+}
+
 const brandNames: Record<string, string> = {
   visa: 'Visa',
   mastercard: 'Mastercard',

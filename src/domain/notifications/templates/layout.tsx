@@ -105,11 +105,13 @@ function Facts({ rows }: { rows: Array<[string, string | null | undefined]> }) {
       {shown.map(([label, value], i) => (
         <tr>
           <td
+            class="fact-label"
             style={`padding:9px 16px 9px 0;${i > 0 ? `border-top:1px solid ${color.rule};` : ''}vertical-align:top;font-family:${font};font-size:14px;line-height:20px;color:${color.muted};white-space:nowrap`}
           >
             {label}
           </td>
           <td
+            class="fact-value"
             style={`padding:9px 0;${i > 0 ? `border-top:1px solid ${color.rule};` : ''}vertical-align:top;text-align:right;font-family:${font};font-size:14px;line-height:20px;color:${color.text};font-weight:500;word-break:break-word;overflow-wrap:anywhere`}
           >
             {value}
@@ -282,11 +284,13 @@ function Footer({ ctx }: { ctx: RenderContext }) {
     <td class="px" style="padding:24px 32px 8px">
       <p style={`${p(14, 20)};font-weight:700;margin-bottom:4px`}>{storeName}</p>
       <p style={small}>{contact.address}</p>
+      {/* One line each: on a phone, a shared line would break after its separator. */}
       <p style={small}>
-        <a href={telHref(contact.phone)} style={`color:${color.muted};text-decoration:none`}>
+        <a href={telHref(contact.phone)} style={`color:${color.muted};text-decoration:none;white-space:nowrap`}>
           {contact.phone}
         </a>
-        {'  ·  '}
+      </p>
+      <p style={small}>
         <a href={`mailto:${contact.email}`} style={`color:${color.muted};text-decoration:underline`}>
           {contact.email}
         </a>
@@ -376,6 +380,9 @@ const css = [
   '.px{padding-left:20px !important;padding-right:20px !important}',
   '.content{padding-top:24px !important}',
   'h1{font-size:22px !important;line-height:30px !important}',
+  // Facts stack on phones, label over value, so dates and transaction ids are not chopped up.
+  '.fact-label{display:block !important;padding:10px 0 0 !important;font-size:13px !important;line-height:18px !important}',
+  '.fact-value{display:block !important;padding:2px 0 10px !important;border-top:0 !important;text-align:left !important}',
   // On phones the button spans the column: an easy target for a thumb.
   '.button-table{width:100% !important}',
   '.button{display:block !important;text-align:center !important}',

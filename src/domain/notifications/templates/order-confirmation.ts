@@ -1,5 +1,6 @@
 // Sent once payment has succeeded: the customer's receipt and the record of the order.
-import { cardLabel, formatDateTime, money, present, trackingButton, type Template } from './content.ts';
+import { formatPhone } from '../../shared/phone.ts';
+import { cardLabel, countryName, formatDateTime, money, present, trackingButton, type Template } from './content.ts';
 import type { OrderConfirmationPayload } from './types.ts';
 
 export const orderConfirmation: Template<OrderConfirmationPayload> = ({ order, payment, trackingUrl }, ctx) => {
@@ -72,9 +73,9 @@ export const orderConfirmation: Template<OrderConfirmationPayload> = ({ order, p
           a.line1,
           ...(present(a.line2) ? [a.line2] : []),
           `${a.city}, ${a.state} ${a.postalCode}`,
-          a.country,
+          countryName(a.country),
         ],
-        extra: [order.email, order.phone].filter(present),
+        extra: [order.email, present(order.phone) ? formatPhone(order.phone) : ''].filter(present),
       },
 
       { kind: 'section', title: 'What happens next' },

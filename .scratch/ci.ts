@@ -1,0 +1,12 @@
+import { checkoutInputSchema, fieldErrors } from '../src/domain/checkout/checkout-input.ts';
+import { systemClock } from '../src/domain/shared/clock.ts';
+import { z } from 'zod';
+const s = checkoutInputSchema(systemClock);
+const good = { email: ' Ann@Example.COM ', phone: '(304) 555-0142', shippingAddress: { name: 'Ann', line1: '1 Main', city: 'Parkersburg', state: 'wv', postalCode: '26104 1234' }, shippingMethod: 'standard', payment: { cardNumber: '4242 4242 4242 4242', expMonth: 12, expYear: 30, cvc: '123' }, subtotal: 1 };
+console.log(JSON.stringify(s.parse(good)));
+const r = s.safeParse({ email: 'x', phone: '12', shippingAddress: { state: 'ZZ', postalCode: '1' }, shippingMethod: 'fast', payment: { cardNumber: '4242', expMonth: 13, expYear: 2020, cvc: '1' } });
+console.log(fieldErrors(r.error!));
+console.log(fieldErrors(s.safeParse({}).error!));
+console.log(fieldErrors(s.safeParse(null).error!));
+console.log(fieldErrors(s.safeParse({...good, payment: {...good.payment, expMonth: 1, expYear: 2024}}).error!));
+console.log(JSON.stringify(z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' })).slice(0, 400));

@@ -1,0 +1,208 @@
+// The shopping cart: server-side, known only by an unguessable id. Prices are never kept
+// in the cart: every view reads them from the catalog, so a shopper always sees (and pays)
+// the current price. Quantities are checked against stock and a per-line maximum on
+// every change; checkout checks stock again, atomically, when the order is created.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import type { Conn, Tx } from '../../db/client.ts';
+import { cartItems, carts, productImages, products, variants } from '../../db/schema.ts';
+import { imageUrl } from '../catalog/catalog-repo.ts';
+import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
+import { randomToken } from '../shared/ids.ts';
+import type { ShippingMethod, StoreSettings } from '../settings/store-settings.ts';
+import { computeTotals, type Totals } from '../checkout/totals.ts';
+
+/** Most units of one product variant per order: enough for any household, too few for resellers. */
+export const MAX_PER_LINE = 20;
+
+export type CartLine = {
+  variantId: string;
+  sku: string;
+  productName: string;
+  productSlug: string;
+  options: Record<string, string>;
+  image: { url: string; alt: string } | null;
+  /** Current catalog price, cents. */
+  unitPrice: number;
+  currency: string;
+  quantity: number;
+  lineTotal: number;
+  /** Units that can be bought right now (0 when the product left the catalog). */
+  available: number;
+};
+
+export type CartView = {
+  id: string;
+  lines: CartLine[];
+  /** Units across all lines (the header's cart count). */
+  itemCount: number;
+  currency: string;
+  totals: Totals;
+  /** Set once the cart became an order; it is read-only from then on. */
+  orderId: string | null;
+};
+
+/** What the totals are estimated for: the shipping method and the destination state. */
+export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string };
+
+export async function createCart(ctx: Pick<AppContext, 'db'>): Promise<string> {
+  const id = randomToken();
+  await ctx.db.insert(carts).values({ id });
+  return id;
+}
+
+/** The cart's lines with current prices, stock and a thumbnail, in the order they were added. */
+export async function loadCartLines(conn: Conn, cartId: string): Promise<CartLine[]> {
+  const rows = await conn
+    .select({
+      variantId: variants.id,
+      productId: products.id,
+      sku: variants.sku,
+      productName: products.name,
+      productSlug: products.slug,
+      active: products.active,
+      options: variants.options,
+      unitPrice: variants.price,
+      currency: variants.currency,
+      stock: variants.stock,
+      quantity: cartItems.quantity,
+    })
+    .from(cartItems)
+    .innerJoin(variants, eq(variants.id, cartItems.variantId))
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(eq(cartItems.cartId, cartId))
+    .orderBy(asc(cartItems.addedAt), asc(variants.sku));
+  if (rows.length === 0) return [];
+  const images = await conn
+    .selectDistinctOn([productImages.productId], { productId: productImages.productId, imageKey: productImages.imageKey, alt: productImages.alt })
+    .from(productImages)
+    .where(inArray(productImages.productId, [...new Set(rows.map((r) => r.productId))]))
+    .orderBy(productImages.productId, asc(productImages.position));
+  const imageOf = new Map(images.map((i) => [i.productId, { url: imageUrl(i.imageKey, 'thumb'), alt: i.alt }]));
+  return rows.map((r) => ({
+    variantId: r.variantId,
+    sku: r.sku,
+    productName: r.productName,
+    productSlug: r.productSlug,
+    options: r.options,
+    image: imageOf.get(r.productId) ?? null,
+    unitPrice: r.unitPrice,
+    currency: r.currency,
+    quantity: r.quantity,
+    lineTotal: r.unitPrice * r.quantity,
+    available: r.active ? Math.max(0, r.stock) : 0,
+  }));
+}
+
+/** The cart with current prices and totals (estimated for `choice`); not_found for an unknown id. */
+export async function getCartView(conn: Conn, settings: StoreSettings, id: string, choice: TotalsChoice = {}): Promise<CartView> {
+  const [cart] = await conn.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, id));
+  if (!cart) throw notFound('Cart');
+  const lines = await loadCartLines(conn, id);
+  return {
+    id,
+    lines,
+    itemCount: lines.reduce((n, l) => n + l.quantity, 0),
+    currency: settings.currency,
+    totals: computeTotals(settings, lines, choice),
+    orderId: cart.orderId,
+  };
+}
+
+/** Adds `quantity` units of `sku`, on top of what the cart already holds. */
+export async function addItem(ctx: Pick<AppContext, 'db' | 'settings'>, cartId: string, sku: string, quantity: number): Promise<CartView> {
+  checkPositive(quantity);
+  return ctx.db.transaction(async (tx) => {
+    await lockOpenCart(tx, cartId);
+    const variant = await findVariant(tx, sku);
+    const [line] = await tx
+      .select({ quantity: cartItems.quantity })
+      .from(cartItems)
+      .where(and(eq(cartItems.cartId, cartId), eq(cartItems.variantId, variant.id)));
+    const wanted = (line?.quantity ?? 0) + quantity;
+    checkQuantity(variant, wanted, line?.quantity ?? 0);
+    await tx
+      .insert(cartItems)
+      .values({ cartId, variantId: variant.id, quantity: wanted })
+      .onConflictDoUpdate({ target: [cartItems.cartId, cartItems.variantId], set: { quantity: wanted } });
+    return touched(tx, ctx.settings(), cartId);
+  });
+}
+
+/** Sets a line's quantity; 0 removes the line. */
+export async function setQuantity(ctx: Pick<AppContext, 'db' | 'settings'>, cartId: string, sku: string, quantity: number): Promise<CartView> {
+  if (quantity === 0) return removeItem(ctx, cartId, sku);
+  checkPositive(quantity);
+  return ctx.db.transaction(async (tx) => {
+    await lockOpenCart(tx, cartId);
+    const variant = await findVariant(tx, sku);
+    const current = await lineQuantity(tx, cartId, variant);
+    checkQuantity(variant, quantity, current);
+    await tx.update(cartItems).set({ quantity }).where(and(eq(cartItems.cartId, cartId), eq(cartItems.variantId, variant.id)));
+    return touched(tx, ctx.settings(), cartId);
+  });
+}
+
+export async function removeItem(ctx: Pick<AppContext, 'db' | 'settings'>, cartId: string, sku: string): Promise<CartView> {
+  return ctx.db.transaction(async (tx) => {
+    await lockOpenCart(tx, cartId);
+    const variant = await findVariant(tx, sku);
+    await lineQuantity(tx, cartId, variant);
+    await tx.delete(cartItems).where(and(eq(cartItems.cartId, cartId), eq(cartItems.variantId, variant.id)));
+    return touched(tx, ctx.settings(), cartId);
+  });
+}
+
+// ------------------------------------------------------------------ rules
+
+type Variant = { id: string; sku: string; name: string; stock: number };
+
+/**
+ * Locks the cart row so changes to one cart (and its checkout) happen one at a time;
+ * refuses carts that do not exist or already became an order.
+ */
+export async function lockOpenCart(tx: Tx, cartId: string): Promise<{ orderId: string | null }> {
+  const [cart] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, cartId)).for('update');
+  if (!cart) throw notFound('Cart');
+  if (cart.orderId) throw new DomainError('conflict', 'This cart has already been checked out, so it can no longer change. Start a new cart to shop again.');
+  return cart;
+}
+
+async function findVariant(tx: Tx, sku: string): Promise<Variant> {
+  const [v] = await tx
+    .select({ id: variants.id, sku: variants.sku, name: products.name, stock: variants.stock, active: products.active })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(eq(variants.sku, sku));
+  if (!v || !v.active) throw new DomainError('not_found', `There is no product with SKU ${sku}.`);
+  return v;
+}
+
+async function lineQuantity(tx: Tx, cartId: string, variant: Variant): Promise<number> {
+  const [line] = await tx
+    .select({ quantity: cartItems.quantity })
+    .from(cartItems)
+    .where(and(eq(cartItems.cartId, cartId), eq(cartItems.variantId, variant.id)));
+  if (!line) throw new DomainError('not_found', `${variant.name} (SKU ${variant.sku}) is not in this cart.`);
+  return line.quantity;
+}
+
+function checkPositive(quantity: number) {
+  if (!Number.isInteger(quantity) || quantity < 1) throw validationFailed({ quantity: 'Enter a whole number of at least 1' });
+}
+
+/** `wanted` units of the variant in one line; lowering a line that is over stock is always allowed. */
+function checkQuantity(variant: Variant, wanted: number, current: number) {
+  if (wanted > MAX_PER_LINE) {
+    throw validationFailed({ quantity: `You can buy up to ${MAX_PER_LINE} of one item per order` }, `You can buy up to ${MAX_PER_LINE} of ${variant.name} per order.`);
+  }
+  if (wanted > variant.stock && wanted > current) {
+    const message = variant.stock <= 0 ? `${variant.name} is out of stock.` : `Only ${variant.stock} of ${variant.name} left in stock.`;
+    throw new DomainError('out_of_stock', message, { skus: [variant.sku], available: Math.max(0, variant.stock) });
+  }
+}
+
+async function touched(tx: Tx, settings: StoreSettings, cartId: string): Promise<CartView> {
+  await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+  return getCartView(tx, settings, cartId);
+}

@@ -1,0 +1,161 @@
+// What a shopper must give at checkout, validated in one pass so every wrong field is
+// named at once: contact, a US shipping address, the shipping method and the card.
+// The API uses the schema as its request body; the web form maps its fields onto the
+// same shape. Prices and totals are not part of it: whatever a client sends is dropped.
+import { z } from 'zod';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { Clock } from '../shared/clock.ts';
+import { validationFailed, type FieldErrors } from '../shared/errors.ts';
+import { normalizeCardNumber, normalizeExpYear, validateCard } from '../payments/provider.ts';
+import { SHIPPING_METHODS } from './totals.ts';
+import { US_STATE_CODES, isUsState, type UsState } from './us-states.ts';
+
+const required = (message: string) => ({ error: message });
+
+const text = (what: string, max: number) =>
+  z
+    .string(required(`Enter ${what}`))
+    .trim()
+    .min(1, `Enter ${what}`)
+    .max(max, `Use at most ${max} characters`);
+
+/** Trims and lower-cases the domain; the local part is the mailbox owner's business. */
+export function normalizeEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at < 0 ? email.trim() : `${email.slice(0, at).trim()}@${email.slice(at + 1).trim().toLowerCase()}`;
+}
+
+/** E.164 (+13045550142) for a valid number; US is assumed when no country code is typed. */
+export function phoneToE164(input: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(input, 'US');
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/** A stored E.164 number as people write it: (304) 555-0142 at home, +44 20 7946 0958 abroad. */
+export function formatPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.country === 'US' ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** 26104 or 26104-1234 (a space or nothing between the parts is accepted and normalized). */
+export function normalizePostalCode(input: string): string | undefined {
+  const m = /^(\d{5})(?:[-\s]?(\d{4}))?$/.exec(input.trim());
+  return m ? (m[2] ? `${m[1]}-${m[2]}` : m[1]) : undefined;
+}
+
+const email = z
+  .string(required('Enter your email address'))
+  .trim()
+  .min(1, 'Enter your email address')
+  .max(254, 'Use at most 254 characters')
+  .refine((v) => z.regexes.email.test(v), 'Enter a valid email address, like name@example.com')
+  .transform(normalizeEmail)
+  .describe('Where the order confirmation goes; the domain is lower-cased');
+
+const phone = z
+  .string(required('Enter your phone number'))
+  .trim()
+  .min(1, 'Enter your phone number')
+  .max(40, 'Use at most 40 characters')
+  .transform((v, ctx) => {
+    const e164 = phoneToE164(v);
+    if (e164) return e164;
+    ctx.addIssue({ code: 'custom', message: 'Enter a valid phone number, like (304) 555-0142' });
+    return z.NEVER;
+  })
+  .describe('Any common format; US numbers need no country code. Stored in E.164.');
+
+const shippingAddress = z.object(
+  {
+    name: text('the full name', 100),
+    line1: text('the street address', 200),
+    line2: z
+      .string(required('Use text for address line 2'))
+      .trim()
+      .max(200, 'Use at most 200 characters')
+      .optional()
+      .transform((v) => v || undefined),
+    city: text('the city', 100),
+    state: z
+      .string(required('Choose a state'))
+      .trim()
+      .toUpperCase()
+      .refine(isUsState, { error: (issue) => (issue.input ? 'Choose a state from the list' : 'Choose a state') })
+      .transform((v) => v as UsState)
+      .describe(`USPS code: ${US_STATE_CODES.join(', ')}`),
+    postalCode: z
+      .string(required('Enter the ZIP code'))
+      .transform((v, ctx) => {
+        const zip = normalizePostalCode(v);
+        if (zip) return zip;
+        ctx.addIssue({ code: 'custom', message: v.trim() ? 'Enter a 5-digit ZIP code, like 26104' : 'Enter the ZIP code' });
+        return z.NEVER;
+      })
+      .describe('5 digits or ZIP+4'),
+    country: z.literal('US', required('We ship to US addresses only')).default('US'),
+  },
+  required('Enter the shipping address'),
+)
+  // A missing address is checked as an empty one, so each of its fields is named
+  // (the empty object is deliberately not a valid input, hence the cast).
+  .prefault({} as never);
+
+/** Checkout input schema. `clock` decides whether a card has expired. */
+export function checkoutInputSchema(clock: Clock) {
+  const payment = z
+    .object(
+      {
+        provider: z.string(required('Choose a payment method')).max(40).default('sandbox').describe('Payment provider; "sandbox" for test cards'),
+        cardNumber: z.string(required('Enter your card number')).max(30, 'Enter a valid card number').transform(normalizeCardNumber),
+        expMonth: z.number(required('Enter the expiry month (1–12)')).int('Enter the expiry month (1–12)'),
+        expYear: z.number(required('Enter the expiry year')).int('Enter the expiry year').transform(normalizeExpYear),
+        cvc: z.string(required('Enter the security code')).trim().max(4, 'Enter the 3- or 4-digit security code'),
+      },
+      required('Enter your card details'),
+    )
+    .prefault({} as never)
+    // Runs even when a field above already failed, so every card problem is reported at once.
+    .superRefine(
+      (p, ctx) => {
+        if (!p || typeof p !== 'object') return;
+        const errors = validateCard({ number: p.cardNumber, expMonth: p.expMonth, expYear: p.expYear, cvc: p.cvc }, clock.now());
+        if (errors.cardNumber) {
+          ctx.addIssue({ code: 'custom', path: ['cardNumber'], message: p.cardNumber ? errors.cardNumber : 'Enter your card number' });
+        }
+        if (errors.expiry) {
+          const monthBad = !(Number.isInteger(p.expMonth) && p.expMonth >= 1 && p.expMonth <= 12);
+          ctx.addIssue({ code: 'custom', path: [monthBad ? 'expMonth' : 'expYear'], message: errors.expiry });
+        }
+        if (errors.cvc) ctx.addIssue({ code: 'custom', path: ['cvc'], message: errors.cvc });
+      },
+      { when: () => true },
+    );
+
+  return z.object(
+    {
+      email,
+      phone,
+      shippingAddress,
+      shippingMethod: z.enum(SHIPPING_METHODS, required('Choose standard or express shipping')),
+      payment,
+    },
+    required('Send the checkout details as a JSON object'),
+  );
+}
+
+export type CheckoutInput = z.output<ReturnType<typeof checkoutInputSchema>>;
+
+/** Field errors keyed by path ("shippingAddress.postalCode"); the first problem of each field. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) fields[issue.path.join('.') || 'request'] ??= issue.message;
+  return fields;
+}
+
+/** Validates raw input (e.g. from the web form); throws validation_failed naming every bad field. */
+export function parseCheckoutInput(clock: Clock, raw: unknown): CheckoutInput {
+  const parsed = checkoutInputSchema(clock).safeParse(raw);
+  if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
+  return parsed.data;
+}

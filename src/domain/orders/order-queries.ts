@@ -1,0 +1,246 @@
+// Reading orders for the back office: the work queue, one order with everything that
+// happened to it, and how long orders spend in each stage. Typed queries only; no rules.
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Conn } from '../../db/client.ts';
+import { rows } from '../../db/client.ts';
+import { carrierEvents, orderEvents, orderItems, orders, payments, refunds, shipments, staff } from '../../db/schema.ts';
+import { notFound } from '../shared/errors.ts';
+import { phoneToE164 } from '../checkout/checkout-input.ts';
+import { notificationLog, type NotificationLogEntry } from '../notifications/notification-log.ts';
+import { carrierTrackingUrl } from '../shipments/carriers.ts';
+import { serviceMillisBetween, type ServiceHours } from '../support/service-hours.ts';
+import { canonicalOrderNumber } from './order-number.ts';
+import { BEFORE_SHIPPING, FINAL_STATES, ORDER_STATUSES, type OrderStatus } from './order-states.ts';
+
+export type Order = typeof orders.$inferSelect;
+export type OrderItem = typeof orderItems.$inferSelect;
+
+/** A queue tab: one state, or every order that still needs the warehouse ("open"). */
+export type QueueFilter = OrderStatus | 'open';
+export const isQueueFilter = (s: string): s is QueueFilter => s === 'open' || (ORDER_STATUSES as string[]).includes(s);
+
+export type OrderListQuery = { status?: QueueFilter; q?: string; sku?: string; page: number; limit: number };
+
+export type OrderListItem = {
+  number: string;
+  status: OrderStatus;
+  createdAt: Date;
+  total: number;
+  currency: string;
+  customerName: string;
+  email: string;
+  /** Why staff held the order (on_hold only). */
+  holdReason: string | null;
+  itemCount: number;
+  items: { sku: string; quantity: number }[];
+};
+
+export type OrderList = {
+  items: OrderListItem[];
+  /** Orders matching every filter, across pages. */
+  total: number;
+  /** Orders per state matching the search (not the state filter): the numbers on the tabs. */
+  counts: Record<OrderStatus, number>;
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * What a search box query can mean: an order number (typed any way), an email, a phone
+ * number (any US format, compared as E.164) or part of the customer's name. Each reading
+ * that fits is tried; an order matching any of them is found.
+ */
+function searchCondition(input: string): SQL {
+  const q = input.trim();
+  const readings: SQL[] = [];
+  const number = canonicalOrderNumber(q);
+  if (number) readings.push(eq(orders.number, number));
+  const compact = q.replace(/[\s-]/g, '').toUpperCase();
+  // Staff often have only part of the number ("the one ending 9QX2").
+  if (/^[0-9A-Z]{4,}$/.test(compact)) readings.push(sql`replace(${orders.number}, '-', '') like ${`%${escapeLike(compact)}%`}`);
+  if (q.includes('@')) readings.push(sql`lower(${orders.email}) = ${q.toLowerCase()}`);
+  const phone = /\d{3}/.test(q) ? phoneToE164(q) : undefined;
+  if (phone) readings.push(eq(orders.phone, phone));
+  if (/\p{L}/u.test(q) && !q.includes('@')) readings.push(sql`lower(${orders.shippingAddress}->>'name') like ${`%${escapeLike(q.toLowerCase())}%`}`);
+  return readings.length ? or(...readings)! : sql`false`;
+}
+
+function filters(query: Pick<OrderListQuery, 'q' | 'sku'>): SQL[] {
+  const where: SQL[] = [];
+  if (query.q?.trim()) where.push(searchCondition(query.q));
+  const sku = query.sku?.trim().toUpperCase();
+  if (sku) where.push(sql`exists (select 1 from ${orderItems} where ${orderItems.orderId} = ${orders.id} and upper(${orderItems.sku}) = ${sku})`);
+  return where;
+}
+
+const statusCondition = (status: QueueFilter): SQL => (status === 'open' ? inArray(orders.status, [...BEFORE_SHIPPING]) : eq(orders.status, status));
+
+/**
+ * The work queue. Working states list the oldest payment first (that order has waited
+ * longest); finished states (delivered, cancelled) the most recent first.
+ */
+export async function listOrders(conn: Conn, query: OrderListQuery): Promise<OrderList> {
+  const searched = filters(query);
+  const where = and(...searched, ...(query.status ? [statusCondition(query.status)] : []));
+  const newestFirst = query.status !== undefined && query.status !== 'open' && FINAL_STATES.includes(query.status);
+
+  const [page, counted, perStatus] = await Promise.all([
+    conn
+      .select({
+        id: orders.id,
+        number: orders.number,
+        status: orders.status,
+        createdAt: orders.createdAt,
+        total: orders.total,
+        currency: orders.currency,
+        customerName: sql<string>`${orders.shippingAddress}->>'name'`,
+        email: orders.email,
+        holdReason: orders.holdReason,
+      })
+      .from(orders)
+      .where(where)
+      .orderBy(newestFirst ? desc(orders.createdAt) : asc(orders.createdAt), asc(orders.number))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit),
+    conn.select({ n: sql<number>`count(*)::int` }).from(orders).where(where),
+    conn
+      .select({ status: orders.status, n: sql<number>`count(*)::int` })
+      .from(orders)
+      .where(and(...searched))
+      .groupBy(orders.status),
+  ]);
+
+  const lines = page.length
+    ? await conn
+        .select({ orderId: orderItems.orderId, sku: orderItems.sku, quantity: orderItems.quantity })
+        .from(orderItems)
+        .where(inArray(orderItems.orderId, page.map((o) => o.id)))
+        .orderBy(asc(orderItems.position))
+    : [];
+
+  const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
+  for (const row of perStatus) if (row.status in counts) counts[row.status as OrderStatus] = Number(row.n);
+
+  return {
+    items: page.map(({ id, ...o }) => {
+      const items = lines.filter((l) => l.orderId === id).map(({ sku, quantity }) => ({ sku, quantity }));
+      return { ...o, status: o.status as OrderStatus, items, itemCount: items.reduce((n, i) => n + i.quantity, 0) };
+    }),
+    total: Number(counted[0]?.n ?? 0),
+    counts,
+  };
+}
+
+export type OrderEvent = typeof orderEvents.$inferSelect & { staffName: string | null };
+export type CarrierEvent = typeof carrierEvents.$inferSelect;
+export type ShipmentDetail = typeof shipments.$inferSelect & { carrierTrackingUrl: string | null; staffName: string | null; events: CarrierEvent[] };
+
+export type OrderDetail = {
+  order: Order;
+  items: OrderItem[];
+  /** Every payment attempt for the order (the payment record). */
+  payments: (typeof payments.$inferSelect)[];
+  refunds: (typeof refunds.$inferSelect)[];
+  shipments: ShipmentDetail[];
+  /** The timeline, oldest first, internal notes included. */
+  events: OrderEvent[];
+  /** Emails about the order, from the outbox. */
+  notifications: NotificationLogEntry[];
+};
+
+/** One order with everything that happened to it; accepts the number as people type it. */
+export async function getOrderDetail(conn: Conn, number: string): Promise<OrderDetail> {
+  const canonical = canonicalOrderNumber(number);
+  const [order] = canonical ? await conn.select().from(orders).where(eq(orders.number, canonical)) : [];
+  if (!order) throw notFound('Order');
+
+  const [items, paymentRows, refundRows, shipmentRows, eventRows, notifications] = await Promise.all([
+    conn.select().from(orderItems).where(eq(orderItems.orderId, order.id)).orderBy(asc(orderItems.position)),
+    conn.select().from(payments).where(eq(payments.orderId, order.id)).orderBy(asc(payments.createdAt)),
+    conn.select().from(refunds).where(eq(refunds.orderId, order.id)).orderBy(asc(refunds.createdAt)),
+    conn
+      .select({ shipment: shipments, staffName: staff.name })
+      .from(shipments)
+      .leftJoin(staff, eq(staff.id, shipments.staffId))
+      .where(eq(shipments.orderId, order.id))
+      .orderBy(asc(shipments.shippedAt)),
+    conn
+      .select({ event: orderEvents, staffName: staff.name })
+      .from(orderEvents)
+      .leftJoin(staff, eq(staff.id, orderEvents.staffId))
+      .where(eq(orderEvents.orderId, order.id))
+      .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
+    notificationLog(conn, { orderId: order.id }),
+  ]);
+
+  const carrierRows = shipmentRows.length
+    ? await conn
+        .select()
+        .from(carrierEvents)
+        .where(inArray(carrierEvents.shipmentId, shipmentRows.map((s) => s.shipment.id)))
+        .orderBy(asc(carrierEvents.occurredAt))
+    : [];
+
+  return {
+    order,
+    items,
+    payments: paymentRows,
+    refunds: refundRows,
+    shipments: shipmentRows.map(({ shipment, staffName }) => ({
+      ...shipment,
+      staffName,
+      carrierTrackingUrl: carrierTrackingUrl(shipment.carrier, shipment.trackingNumber),
+      events: carrierRows.filter((e) => e.shipmentId === shipment.id),
+    })),
+    events: eventRows.map(({ event, staffName }) => ({ ...event, staffName })),
+    notifications,
+  };
+}
+
+export type StageDuration = {
+  /** Median wall-clock time spent in the stage, ms. */
+  medianMs: number;
+  /** Median working time (service hours only), ms; present when hours were given. */
+  medianWorkingMs?: number;
+  /** How many orders left the stage in the period. */
+  samples: number;
+};
+
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
+};
+
+/**
+ * How long orders spent in each stage: the time between an order entering a state and its
+ * next state change, for stages entered since `since` and already left. With `hours`, also
+ * the median in working time (the tracking estimate counts only the warehouse's hours).
+ */
+export async function medianStageDurations(conn: Conn, since: Date, hours?: ServiceHours): Promise<Partial<Record<OrderStatus, StageDuration>>> {
+  const spans = await rows<{ stage: string; started: Date | string; ended: Date | string }>(
+    conn,
+    sql`select stage, started, ended from (
+          select ${orderEvents.toStatus} as stage, ${orderEvents.createdAt} as started,
+                 lead(${orderEvents.createdAt}) over (partition by ${orderEvents.orderId} order by ${orderEvents.createdAt}, ${orderEvents.id}) as ended
+          from ${orderEvents}
+          where ${orderEvents.toStatus} is not null and ${orderEvents.createdAt} >= ${since.toISOString()}
+        ) spans
+        where ended is not null`,
+  );
+  const byStage = new Map<OrderStatus, { wall: number[]; working: number[] }>();
+  for (const span of spans) {
+    const stage = span.stage as OrderStatus;
+    const start = new Date(span.started);
+    const end = new Date(span.ended);
+    const entry = byStage.get(stage) ?? { wall: [], working: [] };
+    entry.wall.push(end.getTime() - start.getTime());
+    if (hours) entry.working.push(serviceMillisBetween(hours, start, end));
+    byStage.set(stage, entry);
+  }
+  const result: Partial<Record<OrderStatus, StageDuration>> = {};
+  for (const [stage, { wall, working }] of byStage) {
+    result[stage] = { medianMs: median(wall), samples: wall.length, ...(hours ? { medianWorkingMs: median(working) } : {}) };
+  }
+  return result;
+}

@@ -1,0 +1,293 @@
+// Refunds as their own records: pending → succeeded | failed. A refund is *requested*
+// inside the transaction of the change that causes it (cancellation, modification,
+// return), and *processed* after that transaction commits, because the payment provider
+// is outside our database and cannot be rolled back. A provider outage leaves the refund
+// pending with a backoff; the retrier (jobs/refund-retrier.ts) tries again. The refund's
+// id is the provider idempotency key, so a retry can never pay out twice.
+import { and, asc, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import type { Tx } from '../../db/client.ts';
+import { orders, payments, refunds } from '../../db/schema.ts';
+import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
+import { formatMoney } from '../shared/money.ts';
+import { appendOrderEvent, type Actor } from '../orders/order-events.ts';
+import { enqueueEmail } from '../notifications/outbox.ts';
+import type { RefundInfo, RefundIssuedPayload } from '../notifications/templates/index.ts';
+import { trackingUrl } from '../tracking/tracking-token.ts';
+import type { RefundResult } from './provider.ts';
+
+export type Refund = typeof refunds.$inferSelect;
+type Payment = typeof payments.$inferSelect;
+
+/** What caused a refund. */
+export type RefundSource = 'cancellation' | 'modification' | 'return';
+
+export type RefundRequest = {
+  orderId: string;
+  /** Cents, > 0. */
+  amount: number;
+  /** Shown to the customer in the refund email. */
+  reason: string;
+  source: RefundSource;
+  sourceId?: string | null;
+  /** One key per cause (e.g. `cancel:<orderId>`): asking again returns the refund already made. */
+  idempotencyKey: string;
+};
+
+/** The refund and the card it goes back to (for the customer's emails). */
+export type RequestedRefund = { refund: Refund; info: RefundInfo };
+
+/** After this many provider calls a refund stops retrying by itself and waits for staff. */
+export const REFUND_MAX_ATTEMPTS = 6;
+/** A claimed refund belongs to one process this long; a crashed process's claim then expires. */
+const CLAIM_LEASE_MS = 2 * 60_000;
+/** 30 s, 2 min, 8 min, 32 min, then every 2 h: outages usually last minutes, sometimes hours. */
+export const refundBackoffMs = (attempts: number) => Math.min(30_000 * 4 ** Math.max(0, attempts - 1), 2 * 3600_000);
+
+const PAYMENTS_ACTOR: Actor = { kind: 'system', name: 'payments' };
+
+const refundInfo = (refund: Refund, payment: Payment): RefundInfo => ({
+  amount: refund.amount,
+  currency: refund.currency,
+  brand: payment.cardBrand ?? 'card',
+  last4: payment.cardLast4 ?? '',
+});
+
+/** The payment that took the customer's money for this order (the latest captured one). */
+async function capturedPayment(tx: Tx, orderId: string): Promise<Payment | undefined> {
+  const [payment] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'captured')))
+    .orderBy(sql`${payments.createdAt} desc`)
+    .limit(1);
+  return payment;
+}
+
+/** Cents of the payment already refunded or on their way back (failed refunds do not count). */
+async function committedRefunds(tx: Tx, paymentId: string): Promise<number> {
+  const [row] = await tx
+    .select({ total: sql<number>`coalesce(sum(${refunds.amount}), 0)::int` })
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, paymentId), ne(refunds.status, 'failed')));
+  return Number(row?.total ?? 0);
+}
+
+/** What is left to refund on the order's captured payment, in cents (0 without one). Call with the order row locked. */
+export async function refundableAmount(tx: Tx, orderId: string): Promise<number> {
+  const payment = await capturedPayment(tx, orderId);
+  return payment ? payment.amount - (await committedRefunds(tx, payment.id)) : 0;
+}
+
+function overRefund(amount: number, left: number, paid: number, currency: string): DomainError {
+  return new DomainError(
+    'conflict',
+    `A refund of ${formatMoney(amount, currency)} would exceed what is left to refund on this order (${formatMoney(left, currency)} of ${formatMoney(paid, currency)}).`,
+    { refundable: left },
+  );
+}
+
+/**
+ * Records a pending refund inside the caller's transaction. Locks the order row so two
+ * refunds of one order are checked one after the other; refuses (409) a refund that would
+ * take the total beyond what was captured. A repeat with the same idempotency key returns
+ * the refund made the first time, never a second one.
+ */
+export async function requestRefund(tx: Tx, r: RefundRequest): Promise<RequestedRefund> {
+  if (!Number.isSafeInteger(r.amount) || r.amount <= 0) throw validationFailed({ amount: 'The refund amount must be a positive number of cents.' });
+  const reason = r.reason.trim();
+  if (!reason) throw validationFailed({ reason: 'Say why the money goes back.' });
+  const [order] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, r.orderId)).for('update');
+  if (!order) throw notFound('Order');
+
+  const [existing] = await tx.select().from(refunds).where(eq(refunds.idempotencyKey, r.idempotencyKey));
+  if (existing) {
+    if (existing.orderId !== r.orderId) throw new DomainError('idempotency_conflict', 'This refund key belongs to another order.');
+    const [payment] = await tx.select().from(payments).where(eq(payments.id, existing.paymentId));
+    return { refund: existing, info: refundInfo(existing, payment!) };
+  }
+
+  const payment = await capturedPayment(tx, r.orderId);
+  if (!payment) throw new DomainError('conflict', 'This order has no captured payment, so there is nothing to refund.');
+  const left = payment.amount - (await committedRefunds(tx, payment.id));
+  if (r.amount > left) throw overRefund(r.amount, left, payment.amount, payment.currency);
+
+  const [refund] = await tx
+    .insert(refunds)
+    .values({
+      orderId: r.orderId,
+      paymentId: payment.id,
+      amount: r.amount,
+      currency: payment.currency,
+      status: 'pending',
+      reason,
+      source: r.source,
+      sourceId: r.sourceId ?? null,
+      idempotencyKey: r.idempotencyKey,
+    })
+    .returning();
+  return { refund: refund!, info: refundInfo(refund!, payment) };
+}
+
+/**
+ * Sends a pending refund to the payment provider, outside any transaction. Claims the row
+ * first (skipping it if another process holds it or it is not due yet), so each refund is
+ * with one process at a time. Returns the refund as it stands afterwards.
+ */
+export async function processRefund(ctx: AppContext, refundId: string): Promise<Refund> {
+  const now = ctx.clock.now();
+  const claimed = await ctx.db.transaction(async (tx) => {
+    const [refund] = await tx
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.id, refundId), eq(refunds.status, 'pending'), or(isNull(refunds.nextAttemptAt), lte(refunds.nextAttemptAt, now))))
+      .for('update', { skipLocked: true });
+    if (!refund) return undefined;
+    const [payment] = await tx.select().from(payments).where(eq(payments.id, refund.paymentId));
+    const [claim] = await tx
+      .update(refunds)
+      .set({ attempts: refund.attempts + 1, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS), updatedAt: now })
+      .where(eq(refunds.id, refund.id))
+      .returning();
+    return { refund: claim!, payment: payment! };
+  });
+  if (!claimed) {
+    const [current] = await ctx.db.select().from(refunds).where(eq(refunds.id, refundId));
+    if (!current) throw notFound('Refund');
+    return current;
+  }
+
+  const { refund, payment } = claimed;
+  let result: RefundResult;
+  try {
+    result = payment.providerTransactionId
+      ? await ctx.payments.get(payment.provider).refund({
+          transactionId: payment.providerTransactionId,
+          amount: refund.amount,
+          currency: refund.currency,
+          idempotencyKey: refund.id,
+        })
+      : { status: 'failed', retryable: false, message: 'The payment has no provider transaction to refund.' };
+  } catch (err) {
+    // A thrown error (network, timeout) says nothing about the outcome: retrying with the same key is safe.
+    result = { status: 'failed', retryable: true, message: err instanceof Error ? err.message : String(err) };
+  }
+  return recordOutcome(ctx, refund, payment, result);
+}
+
+async function recordOutcome(ctx: AppContext, refund: Refund, payment: Payment, result: RefundResult): Promise<Refund> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const stillOurs = and(eq(refunds.id, refund.id), eq(refunds.status, 'pending'));
+    const [order] = await tx.select().from(orders).where(eq(orders.id, refund.orderId));
+    if (result.status === 'succeeded') {
+      const [done] = await tx
+        .update(refunds)
+        .set({ status: 'succeeded', providerRefundId: result.refundId, lastError: null, nextAttemptAt: null, updatedAt: now })
+        .where(stillOurs)
+        .returning();
+      // Another process recorded it already (its lease expired mid-call): its event and email stand.
+      if (!done) return (await tx.select().from(refunds).where(eq(refunds.id, refund.id)))[0]!;
+      const info = refundInfo(done, payment);
+      await appendOrderEvent(tx, {
+        orderId: refund.orderId,
+        type: 'refund',
+        actor: PAYMENTS_ACTOR,
+        details: { refundId: done.id, amount: done.amount, currency: done.currency, source: done.source, reason: done.reason },
+        at: now,
+      });
+      await enqueueEmail(tx, {
+        template: 'refund_issued',
+        to: order!.email,
+        orderId: order!.id,
+        payload: { orderNumber: order!.number, ...info, reason: done.reason, trackingUrl: trackingUrl(ctx, order!.number) } satisfies RefundIssuedPayload,
+      });
+      return done;
+    }
+
+    const giveUp = !result.retryable || refund.attempts >= REFUND_MAX_ATTEMPTS;
+    const [updated] = await tx
+      .update(refunds)
+      .set(
+        giveUp
+          ? { status: 'failed', lastError: result.message, nextAttemptAt: null, updatedAt: now }
+          : { lastError: result.message, nextAttemptAt: new Date(now.getTime() + refundBackoffMs(refund.attempts)), updatedAt: now },
+      )
+      .where(stillOurs)
+      .returning();
+    if (!updated) return (await tx.select().from(refunds).where(eq(refunds.id, refund.id)))[0]!;
+    if (giveUp) {
+      ctx.log.warn({ refundId: refund.id, attempts: refund.attempts, error: result.message }, 'refund failed; waiting for staff');
+      await appendOrderEvent(tx, {
+        orderId: refund.orderId,
+        type: 'refund_failed',
+        actor: PAYMENTS_ACTOR,
+        internal: true,
+        details: { refundId: refund.id, amount: refund.amount, currency: refund.currency, attempts: refund.attempts, error: result.message },
+        at: now,
+      });
+    }
+    return updated;
+  });
+}
+
+/** Processes refunds whose next attempt is due (oldest first); returns how many were tried. */
+export async function retryDueRefunds(ctx: AppContext, limit = 20): Promise<number> {
+  const due = await ctx.db
+    .select({ id: refunds.id })
+    .from(refunds)
+    .where(and(eq(refunds.status, 'pending'), or(isNull(refunds.nextAttemptAt), lte(refunds.nextAttemptAt, ctx.clock.now()))))
+    .orderBy(asc(refunds.createdAt))
+    .limit(limit);
+  for (const { id } of due) {
+    try {
+      await processRefund(ctx, id);
+    } catch (err) {
+      ctx.log.error({ err, refundId: id }, 'processing a refund failed');
+    }
+  }
+  return due.length;
+}
+
+/**
+ * Staff send a failed refund again (e.g. after fixing the cause with the provider). It
+ * counts against what is left to refund again, so the over-refund check runs once more.
+ */
+export async function retryRefund(ctx: AppContext, refundId: string, actor: Actor): Promise<Refund> {
+  await ctx.db.transaction(async (tx) => {
+    const [found] = await tx.select({ orderId: refunds.orderId }).from(refunds).where(eq(refunds.id, refundId));
+    if (!found) throw notFound('Refund');
+    await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, found.orderId)).for('update');
+    const [refund] = await tx.select().from(refunds).where(eq(refunds.id, refundId)).for('update');
+    if (refund!.status !== 'failed') throw new DomainError('conflict', `Only a failed refund can be tried again; this one is ${refund!.status}.`);
+    const [payment] = await tx.select().from(payments).where(eq(payments.id, refund!.paymentId));
+    const left = payment!.amount - (await committedRefunds(tx, payment!.id));
+    if (refund!.amount > left) throw overRefund(refund!.amount, left, payment!.amount, payment!.currency);
+    await tx
+      .update(refunds)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: null, lastError: null, updatedAt: ctx.clock.now() })
+      .where(eq(refunds.id, refundId));
+    await appendOrderEvent(tx, {
+      orderId: refund!.orderId,
+      type: 'refund_retry',
+      actor,
+      internal: true,
+      details: { refundId, amount: refund!.amount, currency: refund!.currency },
+      at: ctx.clock.now(),
+    });
+  });
+  return processRefund(ctx, refundId);
+}
+
+/** Processes the refunds a change just requested, after its transaction committed. A provider
+ * problem never undoes the change: the refund stays pending and the retrier takes it from there. */
+export async function processRefundsAfterCommit(ctx: AppContext, refundIds: string[]): Promise<void> {
+  for (const id of refundIds) {
+    try {
+      await processRefund(ctx, id);
+    } catch (err) {
+      ctx.log.error({ err, refundId: id }, 'processing a refund failed; the retrier will try again');
+    }
+  }
+}
+

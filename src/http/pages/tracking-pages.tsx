@@ -1,0 +1,146 @@
+// /track: the lookup form, the tracking view opened by a signed link, and "Report a problem".
+// A successful lookup redirects to /track?t=<fresh signed token>, so the address bar never
+// holds personal data and a refresh or a follow-up form works without retyping. Every
+// follow-up form posts with the token (?t=…) and checks it again.
+import { z } from 'zod';
+import type { ComponentChildren } from 'preact';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { DomainError, validationFailed } from '../../domain/shared/errors.ts';
+import { MAX_PROBLEM_PHOTOS, PROBLEM_PHOTO_MAX_BYTES, reportDeliveryProblem } from '../../domain/support/delivery-problem.ts';
+import { lookupLinkToken, lookupOrder, orderFromTrackingToken, type OrderRef } from '../../domain/tracking/lookup.ts';
+import { trackingView } from '../../domain/tracking/tracking-view.ts';
+import { STATUS } from '../errors.ts';
+import { sameOriginOnly } from '../same-origin.ts';
+import { render } from './html.tsx';
+import { sendPage } from './visitor.ts';
+import { TrackFormView, TrackingPageView, type ReportFormState, type TrackFormProps } from './views/tracking-views.tsx';
+
+const EXPIRED_LINK = 'This tracking link has expired or is not valid. Enter your order number and email or phone below to see your order.';
+
+const formBody = z.object({
+  orderNumber: z.string().max(100).optional().catch(undefined),
+  contact: z.string().max(300).optional().catch(undefined),
+});
+const trackQuery = z.object({
+  t: z.string().max(200).optional().catch(undefined),
+  case: z.string().max(20).optional().catch(undefined),
+});
+
+/** The URL of the tracking view for a signed token. */
+export const trackingPath = (token: string) => `/track?t=${encodeURIComponent(token)}`;
+
+function sendForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, props: Omit<TrackFormProps, 'settings'>, status = 200) {
+  const main = render(<TrackFormView {...props} settings={ctx.settings()} />);
+  return sendPage(ctx, req, reply, { title: 'Track your order', main, noindex: true }, status);
+}
+
+export type TrackingPageOptions = {
+  order: OrderRef;
+  token: string;
+  reportedCase?: string;
+  report?: ReportFormState;
+  /** Sections from other features (e.g. "Ask to cancel or change"), shown after the parcels. */
+  children?: ComponentChildren;
+  status?: number;
+};
+
+/** Renders the tracking view of an order the visitor proved access to (the token stays in the follow-up forms). */
+export async function sendTrackingPage(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, o: TrackingPageOptions) {
+  const view = await trackingView(ctx, o.order.id);
+  // Only a case of this order is confirmed: the query string is the visitor's to edit.
+  const reportedCase = o.reportedCase && view.cases.some((c) => c.number === o.reportedCase) ? o.reportedCase : undefined;
+  const main = render(
+    <TrackingPageView view={view} settings={ctx.settings()} token={o.token} reportedCase={reportedCase} report={o.report}>
+      {o.children}
+    </TrackingPageView>,
+  );
+  return sendPage(ctx, req, reply, { title: `Order ${view.number}`, main, noindex: true }, o.status ?? 200);
+}
+
+/** The order behind `?t=`, or the lookup form with the expired-link message (and undefined). */
+export async function orderFromLink(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<OrderRef | undefined> {
+  const order = token ? await orderFromTrackingToken(ctx, token) : undefined;
+  if (!order) await sendForm(ctx, req, reply, { values: {}, errors: {}, alert: { kind: 'error', text: EXPIRED_LINK } }, 403);
+  return order;
+}
+
+export async function trackingPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  app.get('/track', async (req, reply) => {
+    const q = trackQuery.parse(req.query ?? {});
+    if (q.t === undefined) return sendForm(ctx, req, reply, { values: {}, errors: {} });
+    const order = await orderFromLink(ctx, req, reply, q.t);
+    if (!order) return reply;
+    return sendTrackingPage(ctx, req, reply, { order, token: q.t, reportedCase: q.case });
+  });
+
+  app.post('/track', { preHandler: sameOriginOnly }, async (req, reply) => {
+    const values = formBody.parse(req.body ?? {});
+    try {
+      const order = await lookupOrder(ctx, { orderNumber: values.orderNumber ?? '', contact: values.contact ?? '', clientIp: req.ip });
+      return reply.header('cache-control', 'no-store').redirect(trackingPath(lookupLinkToken(ctx, order.number)), 303);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const details = err.details as { fields?: Record<string, string>; retryAfterSeconds?: number } | undefined;
+      if (details?.retryAfterSeconds) reply.header('retry-after', String(details.retryAfterSeconds));
+      if (err.code === 'validation_failed') return sendForm(ctx, req, reply, { values, errors: details?.fields ?? {} }, 422);
+      if (err.code === 'not_found' || err.code === 'rate_limited') return sendForm(ctx, req, reply, { values, errors: {}, alert: { kind: 'error', text: err.message } }, STATUS[err.code]);
+      throw err;
+    }
+  });
+
+  // Multipart (photos), so the token travels in the action's query string.
+  app.post('/track/report', { preHandler: sameOriginOnly }, async (req, reply) => {
+    const token = trackQuery.parse(req.query ?? {}).t;
+    const order = await orderFromLink(ctx, req, reply, token);
+    if (!order) return reply;
+    const fields: Record<string, string> = {};
+    try {
+      const photos = await readReport(req, fields);
+      const report = await reportDeliveryProblem(ctx, order.id, { problem: fields.problem ?? '', description: fields.description ?? '', photos });
+      return reply.header('cache-control', 'no-store').redirect(`${trackingPath(token!)}&case=${encodeURIComponent(report.caseNumber)}`, 303);
+    } catch (err) {
+      if (!(err instanceof DomainError) || STATUS[err.code] >= 500) throw err;
+      const values = { problem: fields.problem, description: fields.description };
+      const details = err.details as { fields?: Record<string, string> } | undefined;
+      const report: ReportFormState =
+        err.code === 'validation_failed' && details?.fields ? { values, errors: details.fields } : { values, errors: {}, message: err.message };
+      return sendTrackingPage(ctx, req, reply, { order, token: token!, report, status: STATUS[err.code] });
+    }
+  });
+}
+
+/**
+ * Reads the report form: text fields into `fields`, photos as buffers. At most one photo
+ * more than allowed is read (so the domain can refuse the count); the rest are drained.
+ * A form sent without photos (urlencoded) works too.
+ */
+async function readReport(req: FastifyRequest, fields: Record<string, string>): Promise<Buffer[]> {
+  if (!req.isMultipart()) {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    for (const name of ['problem', 'description']) if (typeof body[name] === 'string') fields[name] = body[name] as string;
+    return [];
+  }
+  const photos: Buffer[] = [];
+  try {
+    for await (const part of req.parts({ limits: { fileSize: PROBLEM_PHOTO_MAX_BYTES, files: MAX_PROBLEM_PHOTOS + 2 } })) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string' && part.value.length <= 10_000) fields[part.fieldname] = part.value;
+        continue;
+      }
+      // A file input left empty still sends one nameless, empty part.
+      if (part.fieldname !== 'photos' || !part.filename || photos.length > MAX_PROBLEM_PHOTOS) {
+        part.file.resume();
+        continue;
+      }
+      const bytes = await part.toBuffer();
+      if (bytes.length > 0) photos.push(bytes);
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw validationFailed({ photos: `Each photo can be at most ${PROBLEM_PHOTO_MAX_BYTES / 1024 / 1024} MB.` });
+    if (code === 'FST_FILES_LIMIT') throw validationFailed({ photos: `Attach at most ${MAX_PROBLEM_PHOTOS} photos.` });
+    throw err;
+  }
+  return photos;
+}

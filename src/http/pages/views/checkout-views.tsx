@@ -1,0 +1,425 @@
+// Checkout page (contact, address, shipping, payment, review) and the order confirmation.
+// Pure components: data in, markup out. Field names are the form's; errors are keyed by them.
+import type { CartView } from '../../../domain/cart/cart-service.ts';
+import type { OrderReceipt } from '../../../domain/checkout/order-receipt.ts';
+import { shippingOptions, type Totals } from '../../../domain/checkout/totals.ts';
+import { US_STATES, isUsState } from '../../../domain/checkout/us-states.ts';
+import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
+import { formatMoney } from '../../../domain/shared/money.ts';
+import { cardLabel } from '../../../domain/notifications/templates/content.ts';
+import { formatPhone } from '../../../domain/checkout/checkout-input.ts';
+import { optionsText } from './cart-views.tsx';
+
+/** The checkout form's fields, as typed (the CVC is never sent back to the page). */
+export const CHECKOUT_FIELDS = ['email', 'phone', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'] as const;
+export type CheckoutField = (typeof CHECKOUT_FIELDS)[number];
+export type CheckoutValues = Partial<Record<CheckoutField, string>>;
+export type CheckoutErrors = Partial<Record<CheckoutField, string>>;
+
+export type CheckoutPageProps = {
+  view: CartView;
+  settings: StoreSettings;
+  values: CheckoutValues;
+  errors: CheckoutErrors;
+  /** A problem with the whole attempt (declined card, stock ran out, total changed). */
+  alert?: { title: string; text: string };
+  /** Idempotency key of this rendering of the form: a double submit places one order. */
+  formKey: string;
+  /** The store runs the sandbox processor: say which test cards work. */
+  testMode: boolean;
+};
+
+const percent = (bp: number) => `${bp / 100}%`;
+
+type InputProps = {
+  name: CheckoutField;
+  label: string;
+  values: CheckoutValues;
+  errors: CheckoutErrors;
+  hint?: string;
+  type?: string;
+  autocomplete?: string;
+  inputMode?: 'text' | 'numeric' | 'tel' | 'email';
+  maxLength?: number;
+  placeholder?: string;
+  optional?: boolean;
+  keep?: boolean;
+  class?: string;
+};
+
+function Field(p: InputProps) {
+  const error = p.errors[p.name];
+  const describedBy = [p.hint ? `${p.name}-hint` : '', error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' invalid' : ''}${p.class ? ` ${p.class}` : ''}`}>
+      <label for={p.name}>
+        {p.label}
+        {p.optional ? <span class="optional"> (optional)</span> : null}
+      </label>
+      <input
+        id={p.name}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.keep === false ? '' : (p.values[p.name] ?? '')}
+        autocomplete={p.autocomplete}
+        inputMode={p.inputMode}
+        maxLength={p.maxLength}
+        placeholder={p.placeholder}
+        required={!p.optional}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+      {p.hint ? (
+        <p class="hint" id={`${p.name}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${p.name}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function StateSelect({ values, errors }: { values: CheckoutValues; errors: CheckoutErrors }) {
+  const error = errors.state;
+  const chosen = (values.state ?? '').toUpperCase();
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for="state">State</label>
+      <select id="state" name="state" autocomplete="address-level1" required aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'state-error' : undefined} data-checkout-refresh>
+        <option value="">Choose…</option>
+        {Object.entries(US_STATES).map(([code, name]) => (
+          <option value={code} selected={code === chosen}>
+            {name}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p class="field-error" id="state-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function ShippingMethods({ settings, subtotal, values, errors, currency }: { settings: StoreSettings; subtotal: number; values: CheckoutValues; errors: CheckoutErrors; currency: string }) {
+  const chosen = values.shippingMethod ?? 'standard';
+  const threshold = settings.shipping.freeStandardFrom;
+  return (
+    <fieldset class={errors.shippingMethod ? 'invalid' : undefined} aria-describedby={errors.shippingMethod ? 'shippingMethod-error' : undefined}>
+      <legend>Shipping method</legend>
+      {errors.shippingMethod ? (
+        <p class="field-error" id="shippingMethod-error">
+          {errors.shippingMethod}
+        </p>
+      ) : null}
+      <div class="choices">
+        {shippingOptions(settings, subtotal).map((o) => (
+          <label class="choice">
+            <input type="radio" name="shippingMethod" value={o.method} checked={o.method === chosen} required data-checkout-refresh />
+            <span class="choice-name">{o.label}</span>
+            <span class="choice-price">
+              {o.free ? (
+                <>
+                  <s class="price-was">
+                    <span class="visually-hidden">Usually </span>
+                    {formatMoney(settings.shipping.methods[o.method].rate, currency)}
+                  </s>{' '}
+                  <strong>Free</strong>
+                </>
+              ) : (
+                formatMoney(o.rate, currency)
+              )}
+            </span>
+            <span class="choice-detail">{o.days}</span>
+          </label>
+        ))}
+      </div>
+      {threshold !== null ? <p class="hint">Standard shipping is free on orders of {formatMoney(threshold, currency)} or more.</p> : null}
+    </fieldset>
+  );
+}
+
+/** The totals list; also served alone (GET /checkout/summary) when the shopper changes state or method. */
+export function CheckoutTotals({ totals: t, settings, currency, shippingMethod, state }: { totals: Totals; settings: StoreSettings; currency: string; shippingMethod: 'standard' | 'express'; state?: string }) {
+  const known = state && isUsState(state);
+  return (
+    <div class="totals" data-checkout-totals data-total={String(t.total)} aria-live="polite">
+      <div>
+        <span>Subtotal</span>
+        <span>{formatMoney(t.subtotal, currency)}</span>
+      </div>
+      <div>
+        <span>Shipping ({settings.shipping.methods[shippingMethod].label})</span>
+        <span>{t.shipping === 0 ? 'Free' : formatMoney(t.shipping, currency)}</span>
+      </div>
+      <div>
+        <span>{known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)})` : 'Sales tax'}</span>
+        <span>{known ? formatMoney(t.tax, currency) : <span class="muted">Depends on state</span>}</span>
+      </div>
+      <div class="grand">
+        <span>Total</span>
+        <span>{formatMoney(t.total, currency)}</span>
+      </div>
+    </div>
+  );
+}
+
+const errorOrder: CheckoutField[] = [...CHECKOUT_FIELDS];
+
+export function CheckoutPageView(p: CheckoutPageProps) {
+  const { view, settings, values, errors } = p;
+  const currency = view.currency;
+  const problems = errorOrder.filter((f) => errors[f]);
+  const common = { values, errors };
+  const method = values.shippingMethod === 'express' ? 'express' : 'standard';
+  return (
+    <>
+      <nav aria-label="Breadcrumb" class="breadcrumb">
+        <a href="/cart">Cart</a> / <span aria-current="page">Checkout</span>
+      </nav>
+      <h1>Checkout</h1>
+      {problems.length ? (
+        <div class="alert alert-error error-summary" role="alert" id="error-summary" tabindex={-1}>
+          <h2>{problems.length === 1 ? 'One detail needs your attention' : `${problems.length} details need your attention`}</h2>
+          <ul>
+            {problems.map((f) => (
+              <li>
+                <a href={`#${f}`}>{errors[f]}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : p.alert ? (
+        <div class="alert alert-error" role="alert" id="error-summary" tabindex={-1}>
+          <h2>{p.alert.title}</h2>
+          <p>{p.alert.text}</p>
+        </div>
+      ) : null}
+      <form method="post" action="/checkout" class="checkout two-col" novalidate>
+        <input type="hidden" name="idempotencyKey" value={p.formKey} />
+        <div class="checkout-form">
+          <fieldset>
+            <legend>Contact</legend>
+            <div class="row contact-row">
+              <Field {...common} name="email" label="Email" type="email" autocomplete="email" inputMode="email" maxLength={254} hint="Your confirmation and tracking updates go here." />
+              <Field {...common} name="phone" label="Phone" type="tel" autocomplete="tel" inputMode="tel" maxLength={40} hint="For delivery questions only." />
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Shipping address</legend>
+            <Field {...common} name="name" label="Full name" autocomplete="name" maxLength={100} />
+            <Field {...common} name="line1" label="Address line 1" autocomplete="address-line1" maxLength={200} hint="Street address or P.O. box" />
+            <Field {...common} name="line2" label="Address line 2" autocomplete="address-line2" maxLength={200} optional hint="Apartment, suite, unit, building" />
+            <div class="row address-row">
+              <Field {...common} name="city" label="City" autocomplete="address-level2" maxLength={100} />
+              <StateSelect {...common} />
+              <Field {...common} name="postalCode" label="ZIP code" autocomplete="postal-code" inputMode="numeric" maxLength={10} />
+            </div>
+            <p class="hint">We ship within the United States, including its territories.</p>
+          </fieldset>
+          <ShippingMethods settings={settings} subtotal={view.totals.subtotal} currency={currency} {...common} />
+          <fieldset>
+            <legend>Payment</legend>
+            {p.testMode ? (
+              <p class="alert alert-info test-cards">
+                Test mode: pay with card <strong>4242 4242 4242 4242</strong>, any future expiry and any CVC. 4000 0000 0000 0002 shows a declined card.
+              </p>
+            ) : null}
+            <Field {...common} name="cardNumber" label="Card number" autocomplete="cc-number" inputMode="numeric" maxLength={23} placeholder="1234 1234 1234 1234" />
+            <div class="row card-row">
+              <Field {...common} name="expiry" label="Expiry" autocomplete="cc-exp" inputMode="numeric" maxLength={7} placeholder="MM/YY" hint="MM/YY" />
+              <Field {...common} name="cvc" label="CVC" autocomplete="cc-csc" inputMode="numeric" maxLength={4} keep={false} hint="3 digits on the back, 4 on the front for Amex" />
+            </div>
+            <p class="hint">Your card is charged only when you place the order. We never store the full card number or the CVC.</p>
+          </fieldset>
+        </div>
+        <aside class="panel summary checkout-summary" aria-labelledby="summary-heading">
+          <h2 id="summary-heading">Order summary</h2>
+          <ul class="plain summary-lines">
+            {view.lines.map((l) => (
+              <li class="summary-line">
+                <span class="summary-thumb">
+                  {l.image ? <img src={l.image.url} alt="" width={56} height={56} loading="lazy" /> : null}
+                  <span class="summary-qty" aria-hidden="true">
+                    {l.quantity}
+                  </span>
+                </span>
+                <span class="summary-name">
+                  {l.productName}
+                  {Object.keys(l.options).length ? <span class="muted">{optionsText(l.options)}</span> : null}
+                  <span class="visually-hidden">Quantity {l.quantity}</span>
+                  <span class="muted" aria-hidden="true">
+                    Qty {l.quantity} × {formatMoney(l.unitPrice, currency)}
+                  </span>
+                  {l.quantity > l.available ? <span class="field-error">{l.available <= 0 ? 'Sold out' : `Only ${l.available} left`}</span> : null}
+                </span>
+                <span class="summary-price">{formatMoney(l.lineTotal, currency)}</span>
+              </li>
+            ))}
+          </ul>
+          <p class="edit-cart">
+            <a href="/cart">Edit cart</a>
+          </p>
+          <CheckoutTotals totals={view.totals} settings={settings} currency={currency} shippingMethod={method} state={values.state?.toUpperCase()} />
+          <input type="hidden" name="shownTotal" value={String(view.totals.total)} data-shown-total />
+          <button type="submit" class="place-order">
+            Place order
+          </button>
+          <p class="hint center">After payment you get an order number and an email with your receipt.</p>
+        </aside>
+      </form>
+    </>
+  );
+}
+
+export function ConfirmationView({ r, settings, trackHref }: { r: OrderReceipt; settings: StoreSettings; trackHref: string }) {
+  const m = (cents: number) => formatMoney(cents, r.currency);
+  const a = r.shippingAddress;
+  const method = settings.shipping.methods[r.shippingMethod as 'standard' | 'express'];
+  const firstName = a.name.split(/\s+/)[0];
+  return (
+    <>
+      <section class="confirmation-head">
+        <p class="confirmation-check" aria-hidden="true">
+          ✓
+        </p>
+        <h1>Thank you, {firstName}. Your order is confirmed.</h1>
+        <p class="order-number">
+          Order number <strong>{r.number}</strong>
+        </p>
+        <p class="muted">
+          We sent your receipt to <strong>{r.email}</strong>. Keep the order number: it is all you need to track the order or contact us about it.
+        </p>
+      </section>
+      <div class="two-col">
+        <div>
+          <section class="panel" aria-labelledby="next-heading">
+            <h2 id="next-heading">What happens next</h2>
+            <ol class="steps">
+              <li class="done">Paid</li>
+              <li class="current">Verification</li>
+              <li>Preparation</li>
+              <li>Packing</li>
+              <li>Handover to the carrier</li>
+            </ol>
+            <p>
+              We first check the order details and the payment. Then your items are picked from stock, looked over and packed. When the parcel goes to the carrier we
+              email you its tracking number.
+            </p>
+            <p>
+              <a class="button secondary" href={trackHref}>
+                Track your order
+              </a>
+            </p>
+            <p class="hint">
+              You can also track it on the tracking page with the order number and the email address or phone number you gave at checkout.
+            </p>
+          </section>
+          <section class="panel" aria-labelledby="items-heading">
+            <h2 id="items-heading">Your items</h2>
+            <table class="table">
+              <caption class="visually-hidden">Products, quantities and prices in order {r.number}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col" class="num">
+                    Quantity
+                  </th>
+                  <th scope="col" class="num">
+                    Price
+                  </th>
+                  <th scope="col" class="num">
+                    Total
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.items.map((i) => (
+                  <tr>
+                    <td>
+                      <a href={`/products/${encodeURIComponent(i.slug)}`}>{i.name}</a>
+                      <span class="muted cart-meta">
+                        {[optionsText(i.options), `SKU ${i.sku}`].filter(Boolean).join(' · ')}
+                      </span>
+                    </td>
+                    <td class="num">{i.quantity}</td>
+                    <td class="num">{m(i.unitPrice)}</td>
+                    <td class="num">{m(i.lineTotal)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div class="totals">
+              <div>
+                <span>Subtotal</span>
+                <span>{m(r.totals.subtotal)}</span>
+              </div>
+              <div>
+                <span>Shipping ({method?.label ?? r.shippingMethod})</span>
+                <span>{r.totals.shipping === 0 ? 'Free' : m(r.totals.shipping)}</span>
+              </div>
+              <div>
+                <span>Sales tax</span>
+                <span>{m(r.totals.tax)}</span>
+              </div>
+              <div class="grand">
+                <span>Total paid</span>
+                <span>{m(r.totals.total)}</span>
+              </div>
+            </div>
+          </section>
+        </div>
+        <div>
+          <section class="panel" aria-labelledby="payment-heading">
+            <h2 id="payment-heading">Payment</h2>
+            <dl class="facts">
+              <dt>Card</dt>
+              <dd>{cardLabel(r.payment.brand, r.payment.last4)}</dd>
+              <dt>Amount</dt>
+              <dd>{m(r.payment.amount)}</dd>
+              <dt>Transaction ID</dt>
+              <dd class="mono">{r.payment.transactionId}</dd>
+            </dl>
+          </section>
+          <section class="panel" aria-labelledby="ship-heading">
+            <h2 id="ship-heading">Shipping to</h2>
+            <address class="address">
+              {a.name}
+              <br />
+              {a.line1}
+              <br />
+              {a.line2 ? (
+                <>
+                  {a.line2}
+                  <br />
+                </>
+              ) : null}
+              {a.city}, {a.state} {a.postalCode}
+              <br />
+              United States
+            </address>
+            <p class="muted">
+              {method ? `${method.label} shipping, ${method.days}` : r.shippingMethod}
+              <br />
+              {r.email} · {formatPhone(r.phone)}
+            </p>
+          </section>
+          <section class="panel" aria-labelledby="help-heading">
+            <h2 id="help-heading">Need to change something?</h2>
+            <p>
+              Contact us before the order is handed to the carrier: until then we can still change or cancel it. Call{' '}
+              <a href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a> or email{' '}
+              <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a>.
+            </p>
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}
+

@@ -1,0 +1,568 @@
+// The tracking page: the lookup form, and the order's tracking view (progress, estimate,
+// parcels with the carrier's events, money going back, requests and cases, the delivery
+// inspection and "Report a problem"). Pure components: data in, markup out. Times are shown
+// in the shop's time zone. Other features add their own sections to the view through
+// `children` (rendered after the parcels), e.g. "Ask to cancel or change".
+import type { ComponentChildren } from 'preact';
+import { DateTime } from 'luxon';
+import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
+import { formatMoney } from '../../../domain/shared/money.ts';
+import { CARRIER_EVENT_LABELS, isCarrierEventStatus } from '../../../domain/shipments/carrier-events.ts';
+import { DELIVERY_PROBLEMS, MAX_PROBLEM_PHOTOS, PROBLEM_DESCRIPTION_MAX, PROBLEM_PHOTO_MAX_BYTES } from '../../../domain/support/delivery-problem.ts';
+import { zoneAbbreviation } from '../../../domain/support/service-hours.ts';
+import type { OrderStatus } from '../../../domain/orders/order-states.ts';
+import type { ShipmentView, TrackingView } from '../../../domain/tracking/tracking-view.ts';
+
+// ------------------------------------------------------------------ time
+
+const local = (d: Date, s: StoreSettings) => DateTime.fromJSDate(d, { zone: s.serviceHours.timeZone }).setLocale('en-US');
+/** "Tue, Mar 4, 2:10 PM ET" */
+export const shopTime = (d: Date, s: StoreSettings) => `${local(d, s).toFormat('ccc, LLL d, h:mm a')} ${zoneAbbreviation(s.serviceHours, d)}`;
+const shortTime = (d: Date, s: StoreSettings) => local(d, s).toFormat('LLL d, h:mm a');
+const Time = ({ at, s, short }: { at: Date; s: StoreSettings; short?: boolean }) => <time dateTime={at.toISOString()}>{short ? shortTime(at, s) : shopTime(at, s)}</time>;
+
+/** An estimate to the minute promises too much: shown as the next full hour. */
+function estimateText(at: Date, s: StoreSettings): string {
+  const t = local(at, s);
+  const hour = t.minute === 0 && t.second === 0 ? t : t.startOf('hour').plus({ hours: 1 });
+  return `${hour.toFormat('cccc, LLLL d')}, around ${hour.toFormat('h a')} ${zoneAbbreviation(s.serviceHours, at)}`;
+}
+
+// ------------------------------------------------------------------ the form
+
+export type TrackFormValues = { orderNumber?: string; contact?: string };
+export type TrackFormProps = {
+  values: TrackFormValues;
+  errors: Partial<Record<keyof TrackFormValues, string>>;
+  /** A problem with the whole attempt (not found, too many tries, an expired link). */
+  alert?: { kind: 'error' | 'info'; text: string };
+  settings: StoreSettings;
+};
+
+function TextField(p: { name: keyof TrackFormValues; label: string; hint: string; value?: string; error?: string; autocomplete: string; inputMode?: 'text' | 'email'; autocapitalize?: 'characters' | 'off' }) {
+  const describedBy = [`${p.name}-hint`, p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={`field${p.error ? ' invalid' : ''}`}>
+      <label for={p.name}>{p.label}</label>
+      <input
+        id={p.name}
+        name={p.name}
+        type="text"
+        value={p.value ?? ''}
+        autocomplete={p.autocomplete}
+        inputMode={p.inputMode}
+        autocapitalize={p.autocapitalize}
+        spellcheck={false}
+        maxLength={p.name === 'orderNumber' ? 40 : 254}
+        required
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+      <p class="hint" id={`${p.name}-hint`}>
+        {p.hint}
+      </p>
+      {p.error ? (
+        <p class="field-error" id={`${p.name}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TrackFormView({ values, errors, alert, settings }: TrackFormProps) {
+  const example = `${settings.orderNumberPrefix}7K3M-9QX2`;
+  return (
+    <div class="track">
+      <h1>Track your order</h1>
+      <p class="lead">Enter your order number with the email address or phone number you gave at checkout to see where your order is.</p>
+      <div class="two-col">
+        <div>
+          {alert ? (
+            <div class={`alert alert-${alert.kind}`} role={alert.kind === 'error' ? 'alert' : 'status'}>
+              {alert.text}
+            </div>
+          ) : null}
+          <form class="panel track-form" method="post" action="/track" novalidate>
+            <TextField
+              name="orderNumber"
+              label="Order number"
+              hint={`In your order confirmation email, e.g. ${example}. Dashes and capitals are optional.`}
+              value={values.orderNumber}
+              error={errors.orderNumber}
+              autocomplete="off"
+              autocapitalize="characters"
+            />
+            <TextField
+              name="contact"
+              label="Email or phone"
+              hint="The email address or phone number you gave when ordering, e.g. name@example.com or (304) 555-0142."
+              value={values.contact}
+              error={errors.contact}
+              autocomplete="email"
+              inputMode="email"
+              autocapitalize="off"
+            />
+            <button type="submit">Track order</button>
+          </form>
+        </div>
+        <aside class="panel track-help" aria-labelledby="track-help-title">
+          <h2 id="track-help-title">What you will see</h2>
+          <ul>
+            <li>Each step of your order, from verification and packing to delivery, with its time.</li>
+            <li>When we expect to hand your parcel to the carrier.</li>
+            <li>The carrier, the tracking number and every scan on the way.</li>
+          </ul>
+          <p class="muted">
+            Can’t find your order number? Contact us at <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a> or{' '}
+            <a href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>.
+          </p>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ the view
+
+const HEADLINES: Record<OrderStatus, [string, string]> = {
+  paid: ['Order received', 'Thank you! We have your order and your payment. Our team will check it shortly.'],
+  on_hold: ['We are checking a detail', 'We need to check something about your order before we prepare it. If we need anything from you, we will get in touch.'],
+  verified: ['Order confirmed', 'We have checked your order; it is waiting to be picked in our warehouse.'],
+  preparing: ['Being prepared', 'We are picking and checking your items in our warehouse.'],
+  packed: ['Packed and ready', 'Your parcel is packed and labelled, waiting for the carrier to collect it.'],
+  shipped: ['On its way', 'Your parcel is with the carrier.'],
+  delivered: ['Delivered', 'Your order has arrived. We hope you enjoy it.'],
+  cancelled: ['Cancelled', 'This order was cancelled. Whatever you paid goes back to your card.'],
+};
+
+const REQUEST_TYPES: Record<string, string> = { cancel: 'Cancellation request', modify: 'Change request' };
+const REQUEST_STATUSES: Record<string, string> = { pending: 'Waiting for our team', approved: 'Approved', declined: 'Declined' };
+const RETURN_TYPES: Record<string, string> = { return: 'Return', exchange: 'Exchange', refund: 'Refund' };
+const RETURN_STATUSES: Record<string, string> = {
+  requested: 'Received, waiting for review',
+  approved: 'Approved — see the instructions in your email',
+  declined: 'Declined',
+  received: 'Items received',
+  refunded: 'Refunded',
+  exchanged: 'Replacement sent',
+  closed: 'Closed',
+};
+const CASE_STATUSES: Record<string, string> = { open: 'Open — we will reply soon', waiting_on_customer: 'Waiting for your reply', resolved: 'Resolved' };
+// A failed refund is retried by us; to the customer it is still on its way.
+const REFUND_STATUSES: Record<string, string> = { pending: 'Being processed', failed: 'Being processed', succeeded: 'Refunded' };
+
+const word = (table: Record<string, string>, key: string) => table[key] ?? key.replace(/_/g, ' ');
+const eventLabel = (status: string) => (isCarrierEventStatus(status) || status === 'shipped' ? CARRIER_EVENT_LABELS[status] : status);
+
+export type ReportFormState = { values: { problem?: string; description?: string }; errors: Record<string, string>; message?: string };
+
+export type TrackingPageProps = {
+  view: TrackingView;
+  settings: StoreSettings;
+  /** The signed link token: follow-up forms post with it, so nobody types the order details again. */
+  token: string;
+  /** Case number of a report just made, for the confirmation. */
+  reportedCase?: string;
+  /** The report form as last submitted, when it was refused. */
+  report?: ReportFormState;
+  /** Sections added by other features, shown after the parcels. */
+  children?: ComponentChildren;
+};
+
+export function TrackingPageView({ view, settings, token, reportedCase, report, children }: TrackingPageProps) {
+  const [headline, sentence] = HEADLINES[view.status];
+  const latest = latestEvent(view.shipments);
+  return (
+    <div class="track">
+      <p class="track-eyebrow">
+        Order <strong>{view.number}</strong> · placed <Time at={view.placedAt} s={settings} />
+      </p>
+      <h1>{headline}</h1>
+      <p class="lead">
+        {sentence}
+        {view.status === 'shipped' && latest ? (
+          <>
+            {' '}
+            Latest: <strong>{eventLabel(latest.status)}</strong>
+            {latest.location ? `, ${latest.location}` : ''} — <Time at={latest.occurredAt} s={settings} />.
+          </>
+        ) : null}
+      </p>
+
+      {reportedCase ? (
+        <div class="alert alert-ok" role="status">
+          <strong>Thank you, we received your report.</strong> Your case number is <strong>{reportedCase}</strong>. We have emailed you a copy and will reply during our
+          service hours.
+        </div>
+      ) : null}
+
+      <section class="panel track-progress" aria-labelledby="progress-title">
+        <h2 id="progress-title" class="visually-hidden">
+          Progress
+        </h2>
+        <ol class="steps track-steps">
+          {view.stages.map((s) => (
+            <li class={s.state} aria-current={s.state === 'current' ? 'step' : undefined}>
+              <span class="step-label">{s.label}</span>
+              {s.at ? <Time at={s.at} s={settings} short /> : <span class="visually-hidden">not yet</span>}
+            </li>
+          ))}
+        </ol>
+        {view.estimate ? (
+          <p class="track-estimate">
+            <strong>Expected to leave our warehouse by {estimateText(view.estimate.processingEndsAt, settings)}.</strong>{' '}
+            <span class="muted">Based on how long recent orders took in each step, our working hours and how busy we are right now.</span>
+          </p>
+        ) : null}
+      </section>
+
+      {view.canReportProblem ? <Inspection /> : null}
+
+      <div class="two-col">
+        <div>
+          {view.shipments.length ? (
+            <section aria-labelledby="parcels-title">
+              <h2 id="parcels-title">{view.shipments.length === 1 ? 'Your parcel' : 'Your parcels'}</h2>
+              {view.shipments.map((s) => (
+                <Parcel shipment={s} settings={settings} />
+              ))}
+            </section>
+          ) : null}
+
+          {children}
+
+          <Refunds view={view} settings={settings} />
+          <Requests view={view} settings={settings} />
+          <Returns view={view} settings={settings} />
+          <Cases view={view} settings={settings} />
+          <Items view={view} />
+          {view.canReportProblem ? <ReportForm token={token} state={report} /> : null}
+        </div>
+        <aside>
+          <section class="panel" aria-labelledby="delivery-title">
+            <h2 id="delivery-title">Delivery details</h2>
+            <dl class="facts">
+              <dt>Name</dt>
+              <dd>{view.customer.address.name}</dd>
+              <dt>Delivering to</dt>
+              <dd>
+                {view.customer.address.city}, {view.customer.address.state} {view.customer.address.postalCode}
+              </dd>
+              <dt>Shipping</dt>
+              <dd>{settings.shipping.methods[view.shippingMethod as keyof StoreSettings['shipping']['methods']]?.label ?? view.shippingMethod}</dd>
+              <dt>Email</dt>
+              <dd>{view.customer.email}</dd>
+              <dt>Phone</dt>
+              <dd>{view.customer.phone}</dd>
+            </dl>
+            <p class="hint">Parts of your details are hidden to protect your privacy.</p>
+          </section>
+          <section class="panel" aria-labelledby="help-title">
+            <h2 id="help-title">Need help?</h2>
+            <p>
+              Quote order <strong>{view.number}</strong> and we will take it from there.
+            </p>
+            <p>
+              <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a>
+              <br />
+              <a href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>
+            </p>
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function latestEvent(shipments: ShipmentView[]) {
+  return shipments.flatMap((s) => s.events).reduce<ShipmentView['events'][number] | undefined>((a, e) => (!a || e.occurredAt >= a.occurredAt ? e : a), undefined);
+}
+
+function Parcel({ shipment: s, settings }: { shipment: ShipmentView; settings: StoreSettings }) {
+  // Newest first: the customer wants to know where the parcel is now.
+  const events = [...s.events].reverse();
+  return (
+    <article class="panel parcel" id={`parcel-${s.id}`}>
+      <header class="parcel-head">
+        <div>
+          <p class="parcel-carrier">{s.carrierName}</p>
+          <p class="muted">
+            Tracking number <span class="mono">{s.trackingNumber}</span>
+          </p>
+        </div>
+        <span class={`badge-status status-${s.status}`}>{eventLabel(s.status)}</span>
+      </header>
+      {s.trackingUrl ? (
+        <p>
+          <a class="button secondary" href={s.trackingUrl} rel="noopener noreferrer" target="_blank">
+            Track on the {s.carrierName} website<span class="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        </p>
+      ) : null}
+      <ol class="timeline">
+        {events.map((e) => (
+          <li class={`event-${e.status}`}>
+            <strong>{eventLabel(e.status)}</strong>
+            {e.location ? <span> · {e.location}</span> : null}
+            {e.description ? <span class="event-description">{e.description}</span> : null}
+            <Time at={e.occurredAt} s={settings} />
+          </li>
+        ))}
+        <li class="event-shipped">
+          <strong>{CARRIER_EVENT_LABELS.shipped}</strong>
+          <Time at={s.shippedAt} s={settings} />
+        </li>
+      </ol>
+    </article>
+  );
+}
+
+function Inspection() {
+  return (
+    <section class="panel track-inspection" aria-labelledby="inspection-title">
+      <h2 id="inspection-title">Please check your parcel</h2>
+      <p>A quick look now saves trouble later:</p>
+      <ul>
+        <li>Is the outer packaging intact — no tears, crushed corners or signs of opening?</li>
+        <li>Does the number of items match your order (listed below)?</li>
+      </ul>
+      <p>
+        If anything is wrong, keep the parcel and packaging as they are and <a href="#report">report a problem</a>. We will put it right.
+      </p>
+    </section>
+  );
+}
+
+function Refunds({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
+  if (!view.refunds.length) return null;
+  return (
+    <section class="panel" aria-labelledby="refunds-title">
+      <h2 id="refunds-title">Refunds</h2>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.refunds.map((r) => (
+            <tr>
+              <td>
+                <Time at={r.createdAt} s={settings} short />
+              </td>
+              <td>{r.reason}</td>
+              <td>{word(REFUND_STATUSES, r.status)}</td>
+              <td class="num">{formatMoney(r.amount, r.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="hint">Refunds go back to the card you paid with; your bank may take a few business days to show them.</p>
+    </section>
+  );
+}
+
+/** Cancellation and change requests (filled by the customer-service feature). */
+export function Requests({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
+  if (!view.requests.length) return null;
+  return (
+    <section class="panel" id="requests" aria-labelledby="requests-title">
+      <h2 id="requests-title">Your requests</h2>
+      <ul class="plain track-list">
+        {view.requests.map((r) => (
+          <li>
+            <strong>{word(REQUEST_TYPES, r.type)}</strong> · {word(REQUEST_STATUSES, r.status)}
+            <span class="muted">
+              {' '}
+              · sent <Time at={r.createdAt} s={settings} short />
+            </span>
+            {r.declineReason ? <p class="hint">{r.declineReason}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Return, exchange and refund cases (filled by the after-sales feature). */
+export function Returns({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
+  if (!view.returns.length) return null;
+  return (
+    <section class="panel" id="returns" aria-labelledby="returns-title">
+      <h2 id="returns-title">Returns and exchanges</h2>
+      <ul class="plain track-list">
+        {view.returns.map((r) => (
+          <li>
+            <strong>
+              {word(RETURN_TYPES, r.type)} {r.number}
+            </strong>{' '}
+            · {word(RETURN_STATUSES, r.status)}
+            <span class="muted">
+              {' '}
+              · updated <Time at={r.updatedAt} s={settings} short />
+            </span>
+            {r.declineReason ? <p class="hint">{r.declineReason}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Cases({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
+  if (!view.cases.length) return null;
+  return (
+    <section class="panel" id="cases" aria-labelledby="cases-title">
+      <h2 id="cases-title">Your reports and messages</h2>
+      <ul class="plain track-list">
+        {view.cases.map((c) => (
+          <li>
+            <strong>Case {c.number}</strong> · {word(CASE_STATUSES, c.status)}
+            <br />
+            <span class="muted">
+              {c.subject} · <Time at={c.createdAt} s={settings} short />
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Items({ view }: { view: TrackingView }) {
+  const money = (n: number) => formatMoney(n, view.currency);
+  return (
+    <section class="panel" aria-labelledby="items-title">
+      <h2 id="items-title">Items</h2>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col" class="num">
+              Qty
+            </th>
+            <th scope="col" class="num">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.items.map((i) => (
+            <tr>
+              <td>
+                {i.name}
+                {Object.keys(i.options).length ? <span class="muted"> · {Object.values(i.options).join(', ')}</span> : null}
+              </td>
+              <td class="num">{i.quantity}</td>
+              <td class="num">{money(i.lineTotal)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="totals">
+        <div>
+          <span>Subtotal</span>
+          <span>{money(view.totals.subtotal)}</span>
+        </div>
+        <div>
+          <span>Shipping</span>
+          <span>{view.totals.shipping ? money(view.totals.shipping) : 'Free'}</span>
+        </div>
+        <div>
+          <span>Tax</span>
+          <span>{money(view.totals.tax)}</span>
+        </div>
+        <div class="grand">
+          <span>Total</span>
+          <span>{money(view.totals.total)}</span>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function ReportForm({ token, state }: { token: string; state?: ReportFormState }) {
+  const errors = state?.errors ?? {};
+  const chosen = state?.values.problem;
+  const invalid = (name: string) => (errors[name] ? ' invalid' : '');
+  return (
+    <section class="panel track-report" id="report" aria-labelledby="report-title">
+      <h2 id="report-title">Report a problem</h2>
+      <p>Damaged packaging, a missing item or the wrong product? Tell us what you found — a photo helps us sort it out faster.</p>
+      {state?.message ? (
+        <div class="alert alert-error" role="alert">
+          {state.message}
+        </div>
+      ) : null}
+      <form method="post" action={`/track/report?t=${encodeURIComponent(token)}`} enctype="multipart/form-data" novalidate>
+        <fieldset class={`problem-choices${invalid('problem')}`} aria-describedby={errors.problem ? 'problem-error' : undefined}>
+          <legend>What is wrong?</legend>
+          {errors.problem ? (
+            <p class="field-error" id="problem-error">
+              {errors.problem}
+            </p>
+          ) : null}
+          <div class="choices">
+            {Object.entries(DELIVERY_PROBLEMS).map(([value, label]) => (
+              <label class="choice">
+                <input type="radio" name="problem" value={value} checked={chosen === value} required />
+                <span class="choice-name">{label}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div class={`field${invalid('description')}`}>
+          <label for="description">Description</label>
+          <textarea
+            id="description"
+            name="description"
+            required
+            maxLength={PROBLEM_DESCRIPTION_MAX}
+            rows={5}
+            aria-invalid={errors.description ? 'true' : undefined}
+            aria-describedby={['description-hint', errors.description ? 'description-error' : ''].filter(Boolean).join(' ')}
+          >
+            {state?.values.description ?? ''}
+          </textarea>
+          <p class="hint" id="description-hint">
+            What did you notice, and which items are affected?
+          </p>
+          {errors.description ? (
+            <p class="field-error" id="description-error">
+              {errors.description}
+            </p>
+          ) : null}
+        </div>
+        <div class={`field${invalid('photos')}`}>
+          <label for="photos">
+            Photos <span class="optional">(optional)</span>
+          </label>
+          <input
+            id="photos"
+            name="photos"
+            type="file"
+            accept="image/jpeg,image/png,image/webp,image/gif,image/avif,image/heic,image/heif"
+            multiple
+            aria-invalid={errors.photos ? 'true' : undefined}
+            aria-describedby={['photos-hint', errors.photos ? 'photos-error' : ''].filter(Boolean).join(' ')}
+          />
+          <p class="hint" id="photos-hint">
+            Up to {MAX_PROBLEM_PHOTOS} photos of the parcel and the items, {PROBLEM_PHOTO_MAX_BYTES / 1024 / 1024} MB each. Only our team sees them.
+          </p>
+          {errors.photos ? (
+            <p class="field-error" id="photos-error">
+              {errors.photos}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit">Report a problem</button>
+      </form>
+    </section>
+  );
+}

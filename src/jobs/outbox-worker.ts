@@ -1,0 +1,220 @@
+// Delivers the outbox. Each run claims a batch of due rows in one statement
+// (FOR UPDATE SKIP LOCKED, so workers in several processes and on several machines each
+// get different rows), renders every email, hands it to the mailer and records the outcome.
+// A claim is a lease: rows of a worker that died mid-send become due again when it ends.
+// Delivery is at least once; the Message-ID derived from the row id makes a resend after
+// a crash recognisable to mail systems and people.
+import { and, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import { outbox } from '../db/schema.ts';
+import { MailDeliveryError, type Mailer, type MailMessage } from '../domain/notifications/mailer.ts';
+import { OUTBOX_CHANNEL } from '../domain/notifications/outbox.ts';
+import { isTemplateName, renderEmail, type RenderedEmail } from '../domain/notifications/templates/index.ts';
+import { describeWeeklyHours } from '../domain/support/service-hours.ts';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export type OutboxWorkerOptions = {
+  mailer: Mailer;
+  /** Fallback poll interval; new rows wake the worker at once through LISTEN/NOTIFY. */
+  pollMs?: number;
+  /** Rows claimed per run; they are sent in parallel. */
+  batchSize?: number;
+  /** Attempts before a row is marked failed (default: config.outboxMaxAttempts). */
+  maxAttempts?: number;
+  /** How long a claim holds; must comfortably exceed one send (the SMTP timeouts add up to under a minute). */
+  leaseMs?: number;
+};
+
+export type OutboxWorker = {
+  /** Claims and delivers one batch; resolves with the number of rows claimed. */
+  runOnce(): Promise<number>;
+  /** Stops polling and listening, and waits for the sends in flight to finish and be recorded. */
+  stop(): Promise<void>;
+};
+
+export const OUTBOX_DEFAULTS = { pollMs: 5_000, batchSize: 10, leaseMs: 5 * 60_000 } as const;
+
+const RETRY_BASE_MS = 30_000;
+const RETRY_CAP_MS = 60 * 60_000;
+
+/**
+ * Wait before the next attempt after `attempts` failed ones: 30 s, 1 min, 2 min … capped at
+ * one hour, then ±20 % jitter so rows that failed together (a mail server outage) do not
+ * all come back in the same second.
+ */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const exponential = RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1);
+  return Math.round(Math.min(exponential, RETRY_CAP_MS) * (0.8 + 0.4 * random()));
+}
+
+/** `<outbox-42@shop.example>`: one id per outbox row, the same on every attempt. */
+export function outboxMessageId(rowId: number, publicUrl: string): string {
+  const host = URL.canParse(publicUrl) ? new URL(publicUrl).hostname : '';
+  // A domain or IPv4 address is a valid right-hand side; anything else (IPv6 in brackets) gets a placeholder.
+  return `<outbox-${rowId}@${/^[A-Za-z0-9.-]+$/.test(host) ? host : 'casanova.invalid'}>`;
+}
+
+/**
+ * "Now" for due times and leases: the later of the database's time and the app's clock.
+ * In production both agree; tests move the app clock forward to make retries due. Taking
+ * the later one means a test clock set in the past can never shorten a lease.
+ */
+const nowSql = (ctx: AppContext): SQL => sql`greatest(now(), ${ctx.clock.now().toISOString()}::timestamptz)`;
+const plusMs = (ctx: AppContext, ms: number): SQL => sql`${nowSql(ctx)} + ${Math.round(ms)} * interval '1 millisecond'`;
+
+/**
+ * Claims up to `batchSize` due email rows: pending ones whose time has come, and rows
+ * still marked sending whose lease ran out (their worker died). Each claim counts as an attempt.
+ */
+export async function claimOutboxRows(ctx: AppContext, opts: { batchSize: number; leaseMs: number }): Promise<OutboxRow[]> {
+  const now = nowSql(ctx);
+  const due = ctx.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, 'email'),
+        or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.lockedUntil, now))),
+      ),
+    )
+    .orderBy(outbox.id)
+    .limit(opts.batchSize)
+    .for('update', { skipLocked: true });
+  return ctx.db
+    .update(outbox)
+    .set({ status: 'sending', lockedUntil: plusMs(ctx, opts.leaseMs), attempts: sql`${outbox.attempts} + 1` })
+    .where(inArray(outbox.id, due))
+    .returning();
+}
+
+export function startOutboxWorker(ctx: AppContext, options: OutboxWorkerOptions): OutboxWorker {
+  const opts = {
+    ...OUTBOX_DEFAULTS,
+    maxAttempts: ctx.config.outboxMaxAttempts,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as Required<OutboxWorkerOptions>;
+  const log = ctx.log.child({ component: 'outbox-worker' });
+
+  let stopped = false;
+  // Runs never overlap within one worker: the loop and runOnce() queue on this chain.
+  let chain: Promise<unknown> = Promise.resolve();
+  const runOnce = (): Promise<number> => {
+    const run = chain.then(() => deliverBatch(ctx, opts, log));
+    chain = run.catch(() => {});
+    return run;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let looping: Promise<void> | undefined;
+  let wokenWhileRunning = false;
+
+  const loop = async () => {
+    do {
+      wokenWhileRunning = false;
+      // A full batch means more rows are probably waiting: keep going before sleeping.
+      while (!stopped && (await runOnce()) === opts.batchSize);
+    } while (!stopped && wokenWhileRunning);
+  };
+
+  const wake = () => {
+    if (stopped) return;
+    if (looping) {
+      wokenWhileRunning = true;
+      return;
+    }
+    clearTimeout(timer);
+    looping = loop()
+      .catch((err) => log.error({ err }, 'outbox run failed; trying again at the next poll'))
+      .finally(() => {
+        looping = undefined;
+        if (!stopped) timer = setTimeout(wake, opts.pollMs);
+      });
+  };
+
+  ctx.database.listen(OUTBOX_CHANNEL, wake).catch((err) => log.warn({ err }, 'cannot listen for new outbox rows; polling only'));
+  // Rows left from before a restart go out right away.
+  wake();
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await looping;
+      await chain;
+    },
+  };
+}
+
+async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>, log: AppContext['log']): Promise<number> {
+  const rows = await claimOutboxRows(ctx, opts);
+  if (rows.length === 0) return 0;
+  const settings = ctx.settings();
+  const renderContext = { settings, publicUrl: ctx.config.publicUrl, serviceHoursLines: describeWeeklyHours(settings.serviceHours) };
+  await Promise.all(
+    rows.map(async (row) => {
+      const about = { outboxId: row.id, template: row.template, attempt: row.attempts };
+      try {
+        let email: RenderedEmail;
+        try {
+          if (!isTemplateName(row.template)) throw new Error(`unknown email template "${row.template}"`);
+          email = renderEmail(row.template, row.payload as never, renderContext);
+        } catch (err) {
+          // The same payload would fail the same way on every attempt: stop at once.
+          await recordFailure(ctx, row, `cannot render: ${(err as Error).message}`, { giveUp: true });
+          log.error({ ...about, err }, 'email cannot be rendered; marked failed');
+          return;
+        }
+        const message: MailMessage = {
+          messageId: outboxMessageId(row.id, ctx.config.publicUrl),
+          from: settings.email.from,
+          replyTo: settings.email.replyTo,
+          to: row.recipient,
+          subject: email.subject,
+          html: email.html,
+          text: email.text,
+        };
+        try {
+          await opts.mailer.send(message);
+        } catch (err) {
+          const permanent = err instanceof MailDeliveryError && err.permanent;
+          const giveUp = permanent || row.attempts >= opts.maxAttempts;
+          await recordFailure(ctx, row, (err as Error).message, { giveUp, subject: email.subject });
+          log.warn({ ...about, error: (err as Error).message, permanent, giveUp }, giveUp ? 'email failed; shown to staff' : 'email not sent; will retry');
+          return;
+        }
+        const recorded = await ctx.db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: nowSql(ctx), messageId: message.messageId, subject: email.subject, lockedUntil: null, lastError: null })
+          .where(ownClaim(row))
+          .returning({ id: outbox.id });
+        if (recorded.length === 0) log.warn(about, 'email sent after its lease ran out; another worker has the row now');
+        else log.info(about, 'email sent');
+      } catch (err) {
+        // Recording the outcome failed (database gone): the lease brings the row back.
+        log.error({ ...about, err }, 'could not record the outcome of an email');
+      }
+    }),
+  );
+  return rows.length;
+}
+
+/**
+ * Our claim is still ours only while the row is sending with our attempt number: after the
+ * lease ran out another worker may have claimed it again (attempts + 1) or finished it.
+ */
+const ownClaim = (row: OutboxRow) => and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.attempts, row.attempts));
+
+async function recordFailure(ctx: AppContext, row: OutboxRow, error: string, o: { giveUp: boolean; subject?: string }) {
+  await ctx.db
+    .update(outbox)
+    .set({
+      status: o.giveUp ? 'failed' : 'pending',
+      lastError: error.slice(0, 1000),
+      lockedUntil: null,
+      ...(o.giveUp ? {} : { nextAttemptAt: plusMs(ctx, retryDelayMs(row.attempts)) }),
+      ...(o.subject ? { subject: o.subject } : {}),
+    })
+    .where(ownClaim(row));
+}

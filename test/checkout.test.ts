@@ -1,0 +1,612 @@
+// Scenario tests: cart, checkout, payment and order creation through the API and the
+// storefront forms, on PGlite and PostgreSQL. Money and stock must never be wrong.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { DB_KINDS } from './helpers/databases.ts';
+import { testApp, type TestApp } from './helpers/test-app.ts';
+import { addProducts, basicCatalog } from './helpers/fixtures.ts';
+import { CARDS, checkoutBody, createTestCart, placeTestOrder, type CheckoutOverrides } from './helpers/orders.ts';
+import { carts, idempotencyKeys, orderEvents, orderItems, orders, outbox, payments, stockLedger, variants } from '../src/db/schema.ts';
+import { createPaymentRegistry } from '../src/domain/payments/registry.ts';
+import { createSandboxProvider } from '../src/domain/payments/sandbox-provider.ts';
+import type { PaymentProvider } from '../src/domain/payments/provider.ts';
+import { captureUncapturedPayments, voidOrphanPayments } from '../src/domain/checkout/checkout-service.ts';
+import { signTrackingToken, verifyTrackingToken } from '../src/domain/tracking/tracking-token.ts';
+
+const raceCatalog = [{ slug: 'last-chair', name: 'Last Chair', category: 'furniture', variants: [{ sku: 'CHAIR-1', price: 12000, stock: 5 }] }];
+
+async function stockOf(t: TestApp, sku: string) {
+  const [v] = await t.ctx.db.select({ stock: variants.stock }).from(variants).where(eq(variants.sku, sku));
+  return v!.stock;
+}
+
+function checkout(t: TestApp, cartId: string, over: CheckoutOverrides = {}, key: string | null = randomUUID(), extra: Record<string, unknown> = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/carts/${cartId}/checkout`,
+    headers: key === null ? {} : { 'idempotency-key': key },
+    payload: { ...checkoutBody(over), ...extra },
+  });
+}
+
+/** fetch() against the listening app, so requests really overlap (inject runs them one by one). */
+async function postJson(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Cookies across page requests, as a browser keeps them. */
+class Browser {
+  cookies = new Map<string, string>();
+  constructor(private t: TestApp) {}
+  async go(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
+    const res = await this.t.app.inject({
+      method,
+      url,
+      headers: { accept: 'text/html', cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      payload: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    const set = res.headers['set-cookie'];
+    for (const c of (Array.isArray(set) ? set : set ? [set] : []) as string[]) {
+      const [pair] = c.split(';');
+      const [k, ...v] = pair!.split('=');
+      const value = v.join('=');
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c) || /max-age=0/i.test(c)) this.cookies.delete(k!);
+      else this.cookies.set(k!, value);
+    }
+    return res;
+  }
+}
+
+const formKeyOf = (html: string) => /name="idempotencyKey" value="([^"]+)"/.exec(html)![1]!;
+const shownTotalOf = (html: string) => /name="shownTotal" value="(\d+)"/.exec(html)![1]!;
+
+function checkoutForm(html: string, over: Record<string, string> = {}) {
+  return {
+    idempotencyKey: formKeyOf(html),
+    shownTotal: shownTotalOf(html),
+    email: 'sam@example.com',
+    phone: '304-555-0199',
+    name: 'Sam Rivera',
+    line1: '3850 Central Ave',
+    line2: 'Apt 19',
+    city: 'Parkersburg',
+    state: '',
+    postalCode: '26104',
+    shippingMethod: 'standard',
+    cardNumber: '4242 4242 4242 4242',
+    expiry: '12/34',
+    cvc: '123',
+    ...over,
+  };
+}
+
+for (const { kind, skip } of DB_KINDS) {
+  describe(`cart and checkout on ${kind}`, { skip }, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await testApp(kind);
+      await addProducts(t.ctx, basicCatalog);
+    });
+    after(() => t?.close());
+
+    it('builds a cart: adds onto a line, changes and removes lines, with catalog prices, shipping and tax', async () => {
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/carts' });
+      assert.equal(created.statusCode, 201);
+      const { id, items, totals } = created.json();
+      assert.match(id, /^[A-Za-z0-9_-]{40,}$/, 'an unguessable id');
+      assert.deepEqual(items, []);
+      assert.deepEqual(totals, { subtotal: 0, shipping: 0, tax: 0, total: 0 });
+
+      const add = (sku: string, quantity: number) => t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/items`, payload: { sku, quantity } });
+      await add('MUG-1', 2);
+      let cart = (await add('MUG-1', 1)).json();
+      assert.equal(cart.items.length, 1, 'adding the same SKU grows its line');
+      assert.deepEqual(
+        { quantity: cart.items[0].quantity, unitPrice: cart.items[0].unitPrice, lineTotal: cart.items[0].lineTotal, available: cart.items[0].available },
+        { quantity: 3, unitPrice: 1500, lineTotal: 4500, available: 100 },
+      );
+      assert.match(cart.items[0].image, /thumb\.webp$/);
+      assert.deepEqual(cart.totals, { subtotal: 4500, shipping: 695, tax: 0, total: 5195 });
+
+      cart = (await add('LAMP-1', 1)).json();
+      assert.deepEqual(cart.totals, { subtotal: 9500, shipping: 0, tax: 0, total: 9500 }, 'standard shipping is free from $75');
+      assert.equal(cart.itemCount, 4);
+
+      const wv = (await t.app.inject(`/api/v1/carts/${id}?state=WV`)).json();
+      assert.deepEqual(wv.totals, { subtotal: 9500, shipping: 0, tax: 570, total: 10070 }, 'West Virginia sales tax is 6%');
+      const express = (await t.app.inject(`/api/v1/carts/${id}?state=OH&shippingMethod=express`)).json();
+      assert.deepEqual(express.totals, { subtotal: 9500, shipping: 1895, tax: 0, total: 11395 });
+
+      cart = (await t.app.inject({ method: 'PATCH', url: `/api/v1/carts/${id}/items/MUG-1`, payload: { quantity: 1 } })).json();
+      assert.deepEqual(cart.totals, { subtotal: 6500, shipping: 695, tax: 0, total: 7195 }, 'below $75 shipping is charged again');
+
+      cart = (await t.app.inject({ method: 'DELETE', url: `/api/v1/carts/${id}/items/LAMP-1` })).json();
+      assert.deepEqual(cart.items.map((i: { sku: string }) => i.sku), ['MUG-1']);
+      cart = (await t.app.inject({ method: 'PATCH', url: `/api/v1/carts/${id}/items/MUG-1`, payload: { quantity: 0 } })).json();
+      assert.deepEqual(cart.items, [], 'quantity 0 removes the line');
+    });
+
+    it('checks quantities against stock and the per-line maximum, and names unknown carts and SKUs', async () => {
+      const id = await createTestCart(t, []);
+      const add = (sku: string, quantity: number) => t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/items`, payload: { sku, quantity } });
+
+      const tooMany = await add('LAMP-2', 3);
+      assert.equal(tooMany.statusCode, 409);
+      assert.equal(tooMany.json().error.code, 'out_of_stock');
+      assert.deepEqual(tooMany.json().error.details.skus, ['LAMP-2']);
+      assert.match(tooMany.json().error.message, /Only 2 of Test Lamp left/);
+      assert.equal((await add('LAMP-2', 2)).statusCode, 200);
+      assert.equal((await add('LAMP-2', 1)).statusCode, 409, 'the line already holds all the stock');
+      assert.equal((await add('VASE-1', 1)).json().error.code, 'out_of_stock');
+
+      const overLimit = await add('MUG-1', 21);
+      assert.equal(overLimit.statusCode, 422);
+      assert.ok(overLimit.json().error.details.fields.quantity);
+      await add('MUG-1', 15);
+      const overLimitTotal = await add('MUG-1', 6);
+      assert.equal(overLimitTotal.statusCode, 422, 'the maximum counts what the line already holds');
+      assert.match(overLimitTotal.json().error.message, /up to 20/);
+
+      assert.equal((await add('NOPE-1', 1)).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'PATCH', url: `/api/v1/carts/${id}/items/LAMP-1`, payload: { quantity: 1 } })).statusCode, 404, 'not in this cart');
+      assert.equal((await t.app.inject('/api/v1/carts/not-a-real-cart-id')).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/carts/not-a-real-cart-id/items', payload: { sku: 'MUG-1', quantity: 1 } })).statusCode, 404);
+      const zero = await add('MUG-1', 0);
+      assert.equal(zero.statusCode, 422);
+      assert.equal(zero.json().error.code, 'validation_failed');
+    });
+
+    it('places an order: snapshot, tax per line, stock and ledger, captured payment, closed cart, event and email', async () => {
+      const before = { lamp: await stockOf(t, 'LAMP-1'), mug: await stockOf(t, 'MUG-1') };
+      const id = await createTestCart(t, [
+        { sku: 'LAMP-1', quantity: 1 },
+        { sku: 'MUG-1', quantity: 2 },
+      ]);
+      const res = await checkout(t, id, { email: '  Jane.Doe@EXAMPLE.com ', phone: '304.555.0142' });
+      assert.equal(res.statusCode, 201, res.body);
+      const { order } = res.json();
+      assert.match(order.number, /^CS-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+      assert.equal(order.status, 'paid');
+      assert.equal(order.email, 'Jane.Doe@example.com', 'domain lower-cased, spaces trimmed');
+      assert.equal(order.phone, '+13045550142', 'E.164');
+      assert.deepEqual(order.totals, { subtotal: 8000, shipping: 0, tax: 480, total: 8480 });
+      assert.deepEqual(order.total, { amount: 8480, currency: 'USD' });
+      assert.deepEqual(
+        order.items.map((i: { sku: string; quantity: number; unitPrice: number; lineTotal: number; tax: number }) => [i.sku, i.quantity, i.unitPrice, i.lineTotal, i.tax]),
+        [
+          ['LAMP-1', 1, 5000, 5000, 300],
+          ['MUG-1', 2, 1500, 3000, 180],
+        ],
+      );
+      assert.equal(order.payment.brand, 'visa');
+      assert.equal(order.payment.last4, '4242');
+      assert.equal(order.payment.amount, 8480);
+      assert.match(order.payment.transactionId, /^sbx_ch_/);
+      const token = new URL(order.trackingUrl).searchParams.get('t')!;
+      assert.equal(verifyTrackingToken(t.ctx.secret, token, new Date()), order.number);
+
+      const db = t.ctx.db;
+      const [row] = await db.select().from(orders).where(eq(orders.number, order.number));
+      assert.equal(row!.taxRateBp, 600);
+      assert.equal(row!.shippingAddress.state, 'WV');
+      const items = await db.select().from(orderItems).where(eq(orderItems.orderId, row!.id));
+      assert.deepEqual(items.map((i) => [i.productName, i.options]).sort(), [
+        ['Test Lamp', { colour: 'Oat' }],
+        ['Test Mug', {}],
+      ]);
+      assert.equal(items.reduce((n, i) => n + i.tax, 0), row!.tax, 'line tax shares add up to the order tax');
+      assert.equal(await stockOf(t, 'LAMP-1'), before.lamp - 1);
+      assert.equal(await stockOf(t, 'MUG-1'), before.mug - 2);
+      const ledger = await db.select().from(stockLedger).where(eq(stockLedger.orderId, row!.id));
+      assert.deepEqual(ledger.map((l) => [l.delta, l.reason]).sort((a, b) => Number(b[0]) - Number(a[0])), [
+        [-1, 'sale'],
+        [-2, 'sale'],
+      ]);
+      const pays = await db.select().from(payments).where(eq(payments.cartId, id));
+      assert.equal(pays.length, 1);
+      assert.deepEqual([pays[0]!.status, pays[0]!.orderId, pays[0]!.amount, pays[0]!.cardLast4], ['captured', row!.id, 8480, '4242']);
+      const [cart] = await db.select().from(carts).where(eq(carts.id, id));
+      assert.equal(cart!.orderId, row!.id);
+      const events = await db.select().from(orderEvents).where(eq(orderEvents.orderId, row!.id));
+      assert.deepEqual(events.map((e) => [e.type, e.fromStatus, e.toStatus, e.actor]), [['placed', null, 'paid', 'customer']]);
+      const mail = await db.select().from(outbox).where(eq(outbox.orderId, row!.id));
+      assert.equal(mail.length, 1);
+      assert.equal(mail[0]!.template, 'order_confirmation');
+      assert.equal(mail[0]!.recipient, 'Jane.Doe@example.com');
+      const payload = mail[0]!.payload as { order: { number: string; total: number }; payment: { transactionId: string }; trackingUrl: string };
+      assert.equal(payload.order.number, order.number);
+      assert.equal(payload.payment.transactionId, order.payment.transactionId);
+      assert.match(payload.trackingUrl, /^http:\/\/127\.0\.0\.1:3000\/track\?t=/);
+
+      const locked = await t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/items`, payload: { sku: 'MUG-1', quantity: 1 } });
+      assert.equal(locked.statusCode, 409, 'a cart that became an order is read-only');
+      assert.equal((await t.app.inject(`/api/v1/carts/${id}`)).json().checkedOut, true);
+      const again = await checkout(t, id);
+      assert.equal(again.statusCode, 409, 'a new key cannot order the same cart twice');
+    });
+
+    it('ignores prices and totals sent by the client', async () => {
+      const id = await createTestCart(t, [{ sku: 'LAMP-1', quantity: 1 }]);
+      const add = await t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/items`, payload: { sku: 'MUG-1', quantity: 1, price: 1, unitPrice: 1 } });
+      assert.equal(add.json().items[1].unitPrice, 1500);
+      const res = await checkout(t, id, { shippingAddress: { state: 'OH' } }, randomUUID(), {
+        total: 1,
+        totals: { subtotal: 1, shipping: 0, tax: 0, total: 1 },
+        amount: 1,
+        items: [{ sku: 'LAMP-1', unitPrice: 1 }],
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.deepEqual(res.json().order.totals, { subtotal: 6500, shipping: 695, tax: 0, total: 7195 });
+      const [p] = await t.ctx.db.select().from(payments).where(eq(payments.cartId, id));
+      assert.equal(p!.amount, 7195);
+    });
+
+    it('names every invalid field, and the missing Idempotency-Key header', async () => {
+      const id = await createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }]);
+      const res = await checkout(t, id, {
+        email: 'not-an-email',
+        phone: '12',
+        shippingMethod: 'overnight' as 'express',
+        shippingAddress: { name: '', line1: ' ', city: '', state: 'XX', postalCode: '2610', country: 'CA' as 'US' },
+        payment: { cardNumber: '4242 4242 4242 4241', expMonth: 13, expYear: 2030, cvc: '12' },
+      });
+      assert.equal(res.statusCode, 422);
+      const { code, details } = res.json().error;
+      assert.equal(code, 'validation_failed');
+      assert.deepEqual(Object.keys(details.fields).sort(), [
+        'email',
+        'payment.cardNumber',
+        'payment.cvc',
+        'payment.expMonth',
+        'phone',
+        'shippingAddress.city',
+        'shippingAddress.country',
+        'shippingAddress.line1',
+        'shippingAddress.name',
+        'shippingAddress.postalCode',
+        'shippingAddress.state',
+        'shippingMethod',
+      ]);
+      const expired = await checkout(t, id, { payment: { expMonth: 1, expYear: 2020 } });
+      assert.equal(expired.json().error.details.fields['payment.expYear'], 'This card has expired');
+      const empty = await t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/checkout`, headers: { 'idempotency-key': 'k' }, payload: {} });
+      assert.equal(empty.statusCode, 422);
+      assert.ok(empty.json().error.details.fields['shippingAddress.postalCode'], 'a missing address names its fields');
+
+      const noKey = await checkout(t, id, {}, null);
+      assert.equal(noKey.statusCode, 400);
+      assert.match(noKey.json().error.message, /Idempotency-Key/);
+      const badJson = await t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/checkout`, headers: { 'idempotency-key': 'k', 'content-type': 'application/json' }, payload: '{"email":' });
+      assert.equal(badJson.statusCode, 400);
+      assert.equal((await checkout(t, 'no-such-cart')).statusCode, 404);
+      const zip4 = await checkout(t, id, { shippingAddress: { postalCode: '26104 1234', state: 'pr' }, phone: '+44 20 7946 0958' });
+      assert.equal(zip4.statusCode, 201, zip4.body);
+      assert.equal(zip4.json().order.shippingAddress.postalCode, '26104-1234');
+      assert.equal(zip4.json().order.shippingAddress.state, 'PR');
+      assert.equal(zip4.json().order.phone, '+442079460958');
+    });
+
+    for (const [card, declineCode, status] of [
+      [CARDS.declined, 'card_declined', 'declined'],
+      [CARDS.insufficientFunds, 'insufficient_funds', 'declined'],
+      [CARDS.processingError, 'processing_error', 'failed'],
+    ] as const) {
+      it(`a card failing with ${declineCode} creates no order, holds no stock and leaves a payment record`, async () => {
+        const stock = await stockOf(t, 'MUG-1');
+        const id = await createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }]);
+        const key = randomUUID();
+        const res = await checkout(t, id, { payment: { cardNumber: card } }, key);
+        assert.equal(res.statusCode, 402);
+        const { error } = res.json();
+        assert.equal(error.code, 'payment_declined');
+        assert.equal(error.details.declineCode, declineCode);
+        assert.ok(error.message.length > 10, 'the reason is given');
+        assert.equal(await stockOf(t, 'MUG-1'), stock);
+        const [cart] = await t.ctx.db.select().from(carts).where(eq(carts.id, id));
+        assert.equal(cart!.orderId, null);
+        const pays = await t.ctx.db.select().from(payments).where(eq(payments.cartId, id));
+        assert.equal(pays.length, 1);
+        assert.deepEqual([pays[0]!.status, pays[0]!.declineCode, pays[0]!.orderId, pays[0]!.cardLast4], [status, declineCode, null, card.slice(-4)]);
+
+        const repeat = await checkout(t, id, { payment: { cardNumber: card } }, key);
+        assert.equal(repeat.statusCode, 402);
+        assert.deepEqual(repeat.json(), res.json(), 'a repeat gets the same answer');
+        assert.equal((await t.ctx.db.select().from(payments).where(eq(payments.cartId, id))).length, 1, 'and no new charge attempt');
+
+        const retry = await checkout(t, id);
+        assert.equal(retry.statusCode, 201, 'another card with a new key goes through');
+      });
+    }
+
+    it('same key with a different body is refused', async () => {
+      const id = await createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }]);
+      const key = randomUUID();
+      assert.equal((await checkout(t, id, { payment: { cardNumber: CARDS.declined } }, key)).statusCode, 402);
+      const other = await checkout(t, id, {}, key);
+      assert.equal(other.statusCode, 409);
+      assert.equal(other.json().error.code, 'idempotency_conflict');
+    });
+
+    it('publishes the cart and checkout routes in the OpenAPI document', async () => {
+      const doc = (await t.app.inject('/api/openapi.json')).json();
+      for (const path of ['/api/v1/carts', '/api/v1/carts/{id}', '/api/v1/carts/{id}/items', '/api/v1/carts/{id}/items/{sku}', '/api/v1/carts/{id}/checkout']) {
+        assert.ok(doc.paths[path], path);
+      }
+      const op = doc.paths['/api/v1/carts/{id}/checkout'].post;
+      assert.ok(op.parameters.some((p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key'));
+      assert.ok(op.responses['402'] && op.responses['409'] && op.responses['422']);
+    });
+  });
+
+  describe(`checkout races on ${kind}`, { skip }, () => {
+    it('many concurrent checkouts for the last units sell exactly the stock', async () => {
+      // Latency at the processor keeps every request in flight at once, as in real life.
+      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([createSandboxProvider({ latencyMs: 25 })]) } });
+      try {
+        await addProducts(t.ctx, raceCatalog);
+        const cartIds = await Promise.all(Array.from({ length: 12 }, () => createTestCart(t, [{ sku: 'CHAIR-1', quantity: 1 }])));
+        const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+        const answers = await Promise.all(
+          cartIds.map((id) => postJson(base, `/api/v1/carts/${id}/checkout`, checkoutBody(), { 'idempotency-key': randomUUID() })),
+        );
+        const won = answers.filter((a) => a.status === 201);
+        const lost = answers.filter((a) => a.status !== 201);
+        assert.equal(won.length, 5, 'exactly the stock is sold');
+        for (const a of lost) {
+          assert.equal(a.status, 409, a.text);
+          const error = JSON.parse(a.text).error;
+          assert.equal(error.code, 'out_of_stock');
+          assert.deepEqual(error.details.skus, ['CHAIR-1']);
+          assert.match(error.message, /Last Chair/);
+        }
+        assert.equal(await stockOf(t, 'CHAIR-1'), 0);
+        const [{ sold }] = await t.ctx.db
+          .select({ sold: sql<number>`coalesce(-sum(${stockLedger.delta}), 0)::int` })
+          .from(stockLedger)
+          .innerJoin(variants, eq(variants.id, stockLedger.variantId))
+          .where(eq(variants.sku, 'CHAIR-1'));
+        assert.equal(sold, 5);
+        assert.equal((await t.ctx.db.select().from(orders)).length, 5);
+        const pays = await t.ctx.db.select().from(payments);
+        const by = (s: string) => pays.filter((p) => p.status === s).length;
+        assert.equal(by('captured'), 5);
+        assert.ok(by('voided') >= 1, 'losers that were authorized got their authorization voided');
+        assert.equal(pays.length, 5 + by('voided'), 'no authorization is left hanging');
+        assert.ok(pays.filter((p) => p.status === 'voided').every((p) => p.orderId === null));
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('concurrent identical requests with one key give one order, one charge and the same answer', async () => {
+      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([createSandboxProvider({ latencyMs: 25 })]) } });
+      try {
+        await addProducts(t.ctx, basicCatalog);
+        const id = await createTestCart(t, [{ sku: 'LAMP-1', quantity: 2 }]);
+        const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+        const key = randomUUID();
+        const answers = await Promise.all(Array.from({ length: 8 }, () => postJson(base, `/api/v1/carts/${id}/checkout`, checkoutBody(), { 'idempotency-key': key })));
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          Array(8).fill(201),
+          answers.map((a) => a.text).join('\n'),
+        );
+        assert.equal(new Set(answers.map((a) => a.text)).size, 1, 'identical answers');
+        assert.equal((await t.ctx.db.select().from(orders)).length, 1);
+        const pays = await t.ctx.db.select().from(payments);
+        assert.deepEqual(
+          pays.map((p) => p.status),
+          ['captured'],
+        );
+        assert.equal(await stockOf(t, 'LAMP-1'), 8);
+        const [k] = await t.ctx.db.select().from(idempotencyKeys);
+        assert.deepEqual([k!.state, k!.responseStatus], ['done', 201]);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  describe(`payment reconciliation on ${kind}`, { skip }, () => {
+    it('voids authorizations left without an order and closes their idempotency keys', async () => {
+      const sandbox = createSandboxProvider();
+      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([sandbox]) } });
+      try {
+        await addProducts(t.ctx, basicCatalog);
+        const id = await createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }]);
+        // What a crash between authorization and order creation leaves behind.
+        const auth = await sandbox.authorize({ amount: 2290, currency: 'USD', card: { number: CARDS.ok, expMonth: 12, expYear: 2035, cvc: '123' }, idempotencyKey: 'crash-1' });
+        assert.equal(auth.status, 'authorized');
+        const key = `checkout:${id}:crashed-request`;
+        await t.ctx.db.insert(idempotencyKeys).values({ key, requestHash: 'x', state: 'in_progress' });
+        await t.ctx.db.insert(payments).values({ provider: 'sandbox', amount: 2290, status: 'authorized', providerTransactionId: auth.transactionId, cartId: id, idempotencyKey: key });
+        await t.ctx.db.insert(payments).values({ provider: 'sandbox', amount: 2290, status: 'pending', cartId: id, idempotencyKey: `checkout:${id}:never-answered` });
+        await t.ctx.db.insert(idempotencyKeys).values({ key: `checkout:${id}:died-early`, requestHash: 'y', state: 'in_progress' });
+
+        assert.deepEqual(await voidOrphanPayments(t.ctx, 60_000), { voided: 0, failed: 0 }, 'young payments are left alone');
+        assert.deepEqual(await voidOrphanPayments(t.ctx, 0), { voided: 1, failed: 1 });
+        const pays = await t.ctx.db.select().from(payments).where(eq(payments.cartId, id));
+        assert.deepEqual(pays.map((p) => p.status).sort(), ['failed', 'voided']);
+        assert.equal((await sandbox.capture({ transactionId: auth.transactionId, amount: 2290, idempotencyKey: 'late-capture' })).status, 'failed', 'voided at the provider');
+        const [k] = await t.ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+        assert.equal(k!.state, 'done');
+        assert.equal((k!.responseBody as { error: { code: string } }).error.code, 'payment_failed');
+        const early = await t.ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, `checkout:${id}:died-early`));
+        assert.equal(early.length, 0, 'a request that died before any payment frees its key');
+        assert.equal((await checkout(t, id)).statusCode, 201, 'the shopper can check out again');
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('captures a payment whose order was created but whose capture failed', async () => {
+      const sandbox = createSandboxProvider();
+      let captureDown = true;
+      const flaky: PaymentProvider = {
+        ...sandbox,
+        name: 'sandbox',
+        capture: (input) => (captureDown ? Promise.reject(new Error('connection reset')) : sandbox.capture(input)),
+      };
+      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([flaky]) } });
+      try {
+        await addProducts(t.ctx, basicCatalog);
+        const order = await placeTestOrder(t);
+        const [p] = await t.ctx.db.select().from(payments).where(inArray(payments.status, ['authorized', 'captured']));
+        assert.equal(p!.status, 'authorized', 'the order stands on its authorization');
+        captureDown = false;
+        assert.deepEqual(await captureUncapturedPayments(t.ctx, 0), { captured: 1, voided: 0 });
+        const [after] = await t.ctx.db.select().from(payments).where(and(eq(payments.id, p!.id)));
+        assert.equal(after!.status, 'captured');
+        assert.equal(order.status, 'paid');
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  describe(`storefront cart and checkout pages on ${kind}`, { skip }, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await testApp(kind);
+      await addProducts(t.ctx, basicCatalog);
+    });
+    after(() => t?.close());
+
+    it('adds from the product form, updates and removes on the cart page', async () => {
+      const b = new Browser(t);
+      const added = await b.go('POST', '/cart/items', { sku: 'LAMP-1', quantity: '2' });
+      assert.equal(added.statusCode, 303);
+      assert.equal(added.headers.location, '/cart');
+      assert.match(String(added.headers['set-cookie']), /cart=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+      assert.equal(b.cookies.get('cart_n'), '2');
+      let page = await b.go('GET', '/cart');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Added 2 × Test Lamp \(Colour: Oat\) to your cart/);
+      assert.match(page.body, /Quantity<span class="visually-hidden"> of Test Lamp \(Colour: Oat\)<\/span>/);
+      assert.match(page.body, />Update</);
+      assert.match(page.body, />Remove</);
+      assert.match(page.body, /href="\/checkout"[^>]*>Checkout</);
+      assert.match(page.body, /\$100\.00/);
+      assert.match(page.body, /class="cart-count" data-cart-count="true">2</);
+
+      await b.go('POST', '/cart/items', { sku: 'LAMP-2', quantity: '5' });
+      page = await b.go('GET', '/cart');
+      assert.match(page.body, /role="alert">Only 2 of Test Lamp left in stock/);
+
+      await b.go('POST', '/cart/update', { sku: 'LAMP-1', quantity: '1' });
+      page = await b.go('GET', '/cart');
+      assert.match(page.body, /Updated Test Lamp \(Colour: Oat\) to 1/);
+      assert.equal(b.cookies.get('cart_n'), '1');
+      await b.go('POST', '/cart/remove', { sku: 'LAMP-1' });
+      page = await b.go('GET', '/cart');
+      assert.match(page.body, /Your cart is empty/);
+      assert.equal((await b.go('GET', '/checkout')).headers.location, '/cart', 'no checkout with an empty cart');
+    });
+
+    it('refuses cart forms posted from another site', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/cart/items', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'sku=MUG-1&quantity=1' });
+      assert.equal(res.statusCode, 403);
+    });
+
+    it('checks out through the form: errors next to fields, a declined card, then the confirmation page', async () => {
+      const b = new Browser(t);
+      await b.go('POST', '/cart/items', { sku: 'MUG-1', quantity: '2' });
+      let page = await b.go('GET', '/checkout');
+      assert.equal(page.statusCode, 200);
+      for (const label of ['Email', 'Phone', 'Full name', 'Address line 1', 'Address line 2', 'City', 'State', 'ZIP code', 'Card number', 'Expiry', 'CVC']) {
+        assert.match(page.body, new RegExp(`<label for="[a-zA-Z0-9]+">${label}(<|$)`), label);
+      }
+      assert.match(page.body, /<option value="WV">West Virginia<\/option>/);
+      assert.match(page.body, /<option value="PR">Puerto Rico<\/option>/);
+      assert.match(page.body, /type="radio" name="shippingMethod" value="express"/);
+      assert.match(page.body, />Place order</);
+
+      // Invalid fields: named next to the field, typed values kept (except the CVC).
+      page = await b.go('POST', '/checkout', checkoutForm(page.body, { email: 'sam@', postalCode: '123', expiry: '13/30', state: 'WV', cvc: '999' }));
+      assert.equal(page.statusCode, 422);
+      assert.match(page.body, /id="error-summary"/);
+      assert.match(page.body, /<input id="email" name="email" type="email" value="sam@"[^>]*aria-invalid="true" aria-describedby="email-hint email-error"/);
+      assert.match(page.body, /id="email-error">Enter a valid email address/);
+      assert.match(page.body, /id="postalCode-error">Enter a 5-digit ZIP code/);
+      assert.match(page.body, /id="expiry-error">/);
+      assert.match(page.body, /value="Sam Rivera"/);
+      assert.match(page.body, /<option value="WV" selected>West Virginia/);
+      assert.match(page.body, /value="4242 4242 4242 4242"/);
+      assert.doesNotMatch(page.body, /value="999"/, 'the CVC is never sent back');
+
+      // A total the shopper has not seen is never charged.
+      page = await b.go('POST', '/checkout', checkoutForm(page.body, { state: 'WV', shippingMethod: 'express', shownTotal: '1' }));
+      assert.equal(page.statusCode, 409);
+      assert.match(page.body, /Check your updated total/);
+      assert.match(page.body, /\$50\.75/, '$30 + $18.95 express + $1.80 tax');
+
+      page = await b.go('POST', '/checkout', checkoutForm(page.body, { state: 'WV', shippingMethod: 'express', cardNumber: '4000 0000 0000 0002' }));
+      assert.equal(page.statusCode, 402);
+      assert.match(page.body, /Your card was declined\./);
+      assert.match(page.body, /value="sam@example.com"/, 'the form stays filled');
+      assert.match(page.body, /value="4000 0000 0000 0002"/);
+
+      const form = checkoutForm(page.body, { state: 'WV', shippingMethod: 'express' });
+      const placed = await b.go('POST', '/checkout', form);
+      assert.equal(placed.statusCode, 303, placed.body);
+      const location = String(placed.headers.location);
+      const m = /^\/orders\/(CS-[A-Z0-9]{4}-[A-Z0-9]{4})\/confirmation\?t=(.+)$/.exec(location);
+      assert.ok(m, location);
+      assert.equal(b.cookies.has('cart'), false, 'the cart is forgotten');
+
+      const confirmation = await b.go('GET', location);
+      assert.equal(confirmation.statusCode, 200);
+      const body = confirmation.body;
+      assert.match(body, new RegExp(`Order number <strong>${m[1]}</strong>`));
+      assert.match(body, /Test Mug/);
+      assert.match(body, /\$50\.75/);
+      assert.match(body, /Visa ending in 4242/);
+      assert.match(body, /sbx_ch_/);
+      assert.match(body, /3850 Central Ave/);
+      for (const step of ['Verification', 'Preparation', 'Packing', 'Handover to the carrier']) assert.match(body, new RegExp(step));
+      assert.match(body, /href="\/track\?t=/);
+      assert.equal((await t.ctx.db.select().from(orders).where(eq(orders.number, m[1]!))).length, 1);
+
+      assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation`)).statusCode, 404, 'no token, no order page');
+      assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation?t=${m[2]!.slice(0, -2)}xx`)).statusCode, 404);
+      const other = signTrackingToken(t.ctx.secret, 'CS-AAAA-BBBB');
+      assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation?t=${encodeURIComponent(other)}`)).statusCode, 404, 'a token for another order');
+      const expired = signTrackingToken(t.ctx.secret, m[1]!, new Date(Date.now() - 1000));
+      assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation?t=${encodeURIComponent(expired)}`)).statusCode, 404);
+    });
+
+    it('a double submit of the same form places one order and both land on the confirmation', async () => {
+      const b = new Browser(t);
+      await b.go('POST', '/cart/items', { sku: 'MUG-1', quantity: '1' });
+      const page = await b.go('GET', '/checkout');
+      const form = checkoutForm(page.body, { state: 'OH' });
+      const cookies = new Map(b.cookies);
+      const first = await b.go('POST', '/checkout', form);
+      b.cookies = cookies; // the second click left before the first answer arrived
+      const second = await b.go('POST', '/checkout', form);
+      assert.equal(first.statusCode, 303);
+      assert.equal(second.statusCode, 303);
+      assert.equal(first.headers.location, second.headers.location);
+    });
+  });
+}
+
+describe('tracking tokens', () => {
+  const secret = 'x'.repeat(32);
+  it('verify only unexpired, untampered tokens for the order they were made for', () => {
+    const now = new Date('2026-05-01T12:00:00Z');
+    const token = signTrackingToken(secret, 'CS-7K3M-9QX2', new Date('2026-06-30T00:00:00Z'));
+    assert.equal(verifyTrackingToken(secret, token, now), 'CS-7K3M-9QX2');
+    assert.equal(verifyTrackingToken(secret, token, new Date('2026-07-01T00:00:00Z')), undefined, 'expired');
+    assert.equal(verifyTrackingToken('y'.repeat(32), token, now), undefined, 'another secret');
+    assert.equal(verifyTrackingToken(secret, token.replace('CS-7K3M', 'CS-7K3N'), now), undefined, 'another order');
+    const [n, , sig] = token.split('.');
+    assert.equal(verifyTrackingToken(secret, `${n}.zzzzzz.${sig}`, now), undefined, 'a later expiry');
+    assert.equal(verifyTrackingToken(secret, 'garbage', now), undefined);
+    assert.equal(verifyTrackingToken(secret, '', now), undefined);
+  });
+});
+
