@@ -396,6 +396,8 @@ for (const { kind, skip } of DB_KINDS) {
       const four = await t.app.inject({ method: 'POST', url, ...tooMany });
       assert.equal(four.statusCode, 422);
       assert.match(four.body, /at most 3 photos/);
+      assert.match(four.body, /<textarea[^>]*>Box crushed<\/textarea>/, 'what was typed is kept');
+      assert.match(four.body, /value="packaging_damaged" checked/);
       assert.equal((await t.ctx.db.select().from(supportCases).where(eq(supportCases.orderId, await orderId(o.number)))).length, 0);
 
       const ok = multipart({ problem: 'packaging_damaged', description: 'The box was crushed on one corner.' }, [{ name: 'photos', filename: 'box.jpg', type: 'image/jpeg', data: photo }]);
@@ -455,7 +457,7 @@ for (const { kind, skip } of DB_KINDS) {
 
     it('estimates when processing will finish from recent stage times, working hours and how busy the warehouse is', async () => {
       // Three recent orders: 30 min to verify, 60 to start preparing, 30 to pack, 15 to hand over.
-      const recent = [];
+      const recent: { number: string }[] = [];
       for (let i = 0; i < 3; i++) recent.push(await insertPaidOrder(t.ctx, { items: [{ sku: 'MUG-1', quantity: 1 }] }));
       const step = async (minutes: number, verb: (n: string) => Promise<unknown>) => {
         clock.advance(minutes * MINUTE);

@@ -49,11 +49,11 @@ describe('the order confirmation email in a browser', { skip: BROWSER_SKIP }, ()
       ],
       { body: { email: 'jane.porter@example.com', shippingAddress: { name: 'Jane Porter', line1: '1204 Juliana Street', line2: 'Apt 4B' } } },
     );
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     for (;;) {
       const [row] = await b.ctx.db.select().from(outbox).where(eq(outbox.template, 'order_confirmation'));
       if (row?.status === 'sent') break;
-      assert.ok(Date.now() < deadline, 'the confirmation was written within 10 s');
+      assert.ok(Date.now() < deadline, 'the confirmation was written within 30 s');
       await new Promise((r) => setTimeout(r, 50));
     }
     const [file] = await listMailFiles(dir, 1);

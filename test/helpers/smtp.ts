@@ -64,7 +64,7 @@ export async function startSmtp(opts: { port?: number; rejectRecipient?: (addres
     port,
     url: smtpUrl(port),
     messages,
-    waitFor(count, ms = 10_000) {
+    waitFor(count, ms = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (messages.length >= count) {

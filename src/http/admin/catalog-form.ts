@@ -28,10 +28,13 @@ const SPARE_SPEC_ROWS = 2;
 
 export const dollars = (cents: number | null) => (cents === null ? '' : (cents / 100).toFixed(2));
 
-/** "$1,249.5" → 124950 cents; a message when it is not an amount. */
+/**
+ * "$1,249.5" → 124950 cents; a message when it is not an amount. Commas are accepted only
+ * as thousands separators, so a decimal comma ("48,0") is refused rather than read as 480.
+ */
 export function centsOf(value: string): number | string {
-  const m = /^\$?\s*(\d{1,7})(?:\.(\d{1,2}))?$/.exec(value.trim().replace(/,/g, ''));
-  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : 'Enter an amount in dollars, like 49.95.';
+  const m = /^\$?\s*(\d{1,7}|\d{1,3}(?:,\d{3}){1,2})(?:\.(\d{1,2}))?$/.exec(value.trim());
+  return m ? Number(m[1]!.replace(/,/g, '')) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : 'Enter an amount in dollars, like 49.95.';
 }
 
 /** { colour: "Oat", size: "M" } → "colour=Oat, size=M". */

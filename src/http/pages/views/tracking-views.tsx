@@ -115,7 +115,7 @@ export function TrackFormView({ values, errors, alert, settings }: TrackFormProp
           </ul>
           <p class="muted">
             Can’t find your order number? Contact us at <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a> or{' '}
-            <a href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>.
+            <a class="nowrap" href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>.
           </p>
         </aside>
       </div>
@@ -266,7 +266,7 @@ export function TrackingPageView({ view, settings, token, reportedCase, report, 
             <p>
               <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a>
               <br />
-              <a href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>
+              <a class="nowrap" href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>
             </p>
           </section>
         </aside>
