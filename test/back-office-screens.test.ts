@@ -346,7 +346,10 @@ for (const { kind, skip } of DB_KINDS) {
         const page = await follow('warehouse', adjusted);
         assert.match(page.body, /MUG-1: -3 — now \d+ in stock/);
         assert.equal(await stockOf('MUG-1'), before - 3);
-        const set = await post('warehouse', '/admin/stock/MUG-1/set', { quantity: '480', reason: 'Cycle count aisle 3' });
+        const unexplained = await post('warehouse', '/admin/stock/MUG-1/set', { quantity: '480', countReason: ' ' });
+        assert.equal(unexplained.statusCode, 422);
+        assert.match(unexplained.body, /id="f-countReason-error">Say why the stock changes/);
+        const set = await post('warehouse', '/admin/stock/MUG-1/set', { quantity: '480', countReason: 'Cycle count aisle 3' });
         await follow('warehouse', set);
         assert.equal(await stockOf('MUG-1'), 480);
 

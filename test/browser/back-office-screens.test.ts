@@ -135,7 +135,7 @@ describe('back office: dashboard, catalog, stock and mail screens', { skip: BROW
       .composite([{ input: Buffer.from('<svg width="1200" height="1200"><ellipse cx="600" cy="680" rx="300" ry="380" fill="#8a7f70"/></svg>') }])
       .png()
       .toBuffer();
-    await page.getByLabel('Picture').setInputFiles({ name: 'pitcher.png', mimeType: 'image/png', buffer: picture });
+    await page.getByLabel('Picture', { exact: true }).setInputFiles({ name: 'pitcher.png', mimeType: 'image/png', buffer: picture });
     await page.getByLabel('Alt text', { exact: true }).fill('Speckled stoneware pitcher on a linen cloth');
     await page.getByRole('button', { name: 'Upload picture' }).click();
     await page.getByRole('status').filter({ hasText: 'Picture added.' }).waitFor();

@@ -103,6 +103,7 @@ describe('back office: processing an order', { skip: BROWSER_SKIP }, () => {
     await page.getByText('Cancel the order').click();
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await page.getByText('Say why the order is cancelled.').first().waitFor();
+    await screenshot(page, 'back-office-cancel-needs-reason');
 
     await page.getByLabel('Cancellation reason').fill('Customer called: ordered twice by mistake');
     await page.getByRole('button', { name: 'Cancel order' }).click();

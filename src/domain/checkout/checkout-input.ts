@@ -101,6 +101,9 @@ const shippingAddress = z.object(
   // (the empty object is deliberately not a valid input, hence the cast).
   .prefault({} as never);
 
+/** The shipping address alone: a change of address after checkout is validated the same way. */
+export const shippingAddressSchema = shippingAddress;
+
 /** Checkout input schema. `clock` decides whether a card has expired. */
 export function checkoutInputSchema(clock: Clock) {
   const payment = z

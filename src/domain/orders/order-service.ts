@@ -117,7 +117,7 @@ function requiredReason(input: Partial<ReasonInput> | undefined, what: string): 
 }
 
 /** Validates carrier and tracking number (422 naming the field); returns them normalised. */
-export function parseShipmentInput(input: Partial<ShipmentInput> | undefined): { carrier: Carrier; trackingNumber: string } {
+function parseShipmentInput(input: Partial<ShipmentInput> | undefined): { carrier: Carrier; trackingNumber: string } {
   const errors: Record<string, string> = {};
   const carrier = input?.carrier;
   const trackingNumber = normalizeTrackingNumber(input?.trackingNumber ?? '');
@@ -353,7 +353,7 @@ export async function transitionOrder(
   }
 }
 
-export const NOTE_MAX = 2000;
+const NOTE_MAX = 2000;
 
 /** An internal note on the order's timeline: staff only, never shown to the customer. */
 export async function addNote(ctx: AppContext, number: string, actor: Actor, text: string): Promise<void> {

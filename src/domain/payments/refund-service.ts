@@ -42,7 +42,7 @@ export const REFUND_MAX_ATTEMPTS = 6;
 /** A claimed refund belongs to one process this long; a crashed process's claim then expires. */
 const CLAIM_LEASE_MS = 2 * 60_000;
 /** 30 s, 2 min, 8 min, 32 min, then every 2 h: outages usually last minutes, sometimes hours. */
-export const refundBackoffMs = (attempts: number) => Math.min(30_000 * 4 ** Math.max(0, attempts - 1), 2 * 3600_000);
+const refundBackoffMs = (attempts: number) => Math.min(30_000 * 4 ** Math.max(0, attempts - 1), 2 * 3600_000);
 
 const PAYMENTS_ACTOR: Actor = { kind: 'system', name: 'payments' };
 

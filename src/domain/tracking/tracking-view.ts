@@ -18,6 +18,7 @@ import {
   type Address,
 } from '../../db/schema.ts';
 import { medianStageDurations } from '../orders/order-queries.ts';
+import { describeChanges, type StoredChanges } from '../requests/modification.ts';
 import { BEFORE_SHIPPING, isOrderStatus, type OrderStatus } from '../orders/order-states.ts';
 import { carrierCustomerName, carrierTrackingUrl } from '../shipments/carriers.ts';
 import { notFound } from '../shared/errors.ts';
@@ -67,7 +68,19 @@ export type ShipmentView = {
   events: CarrierEventView[];
 };
 export type RefundView = { amount: number; currency: string; status: string; reason: string; createdAt: Date };
-export type RequestView = { id: string; type: string; status: string; message: string; declineReason: string | null; createdAt: Date; decidedAt: Date | null };
+export type RequestView = {
+  id: string;
+  type: string;
+  status: string;
+  message: string;
+  /** What a change request asks for, in words, without the street or name. */
+  summary: string[];
+  /** The support case of the request: the number the customer quotes. */
+  caseNumber: string | null;
+  declineReason: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+};
 export type ReturnView = { id: string; number: string; type: string; status: string; reason: string; declineReason: string | null; createdAt: Date; updatedAt: Date };
 export type CaseView = { number: string; kind: string; status: string; subject: string; createdAt: Date };
 export type ItemView = { sku: string; name: string; options: Record<string, string>; quantity: number; unitPrice: number; lineTotal: number };
@@ -157,6 +170,8 @@ export async function trackingView(ctx: AppContext, orderId: string): Promise<Tr
       type: r.type,
       status: r.status,
       message: r.message,
+      summary: describeChanges(r.changes as StoredChanges | null, true),
+      caseNumber: caseRows.find((c) => c.id === r.caseId)?.number ?? null,
       declineReason: r.declineReason,
       createdAt: r.createdAt,
       decidedAt: r.decidedAt,

@@ -17,7 +17,9 @@ import { refusalOf } from './form-errors.ts';
 import { when } from './views/order-views.tsx';
 import { MailFileNotFoundView, MailFileView, MailView } from './views/mail-views.tsx';
 
-const LOG_PAGE_SIZE = 50;
+const LOG_PAGE_SIZE = 25;
+/** The mail folder keeps every email; the screen lists the newest. */
+const FILES_SHOWN = 20;
 
 type FileParams = { Params: { name: string } };
 
@@ -46,7 +48,7 @@ export async function adminMailPages(app: FastifyInstance, { ctx }: { ctx: AppCo
     const counts = await deliveryCounts(ctx.db);
     const failed = await failedDeliveries(ctx.db, { page: 1, pageSize: 50 });
     const recent = await recentNotifications(ctx.db, { page, pageSize: LOG_PAGE_SIZE });
-    const files = usesFiles() ? await listMailFiles(dir(), 50) : undefined;
+    const files = usesFiles() ? await listMailFiles(dir(), FILES_SHOWN) : undefined;
     const main = render(
       <MailView
         counts={counts}

@@ -68,12 +68,15 @@ export async function adminStockPages(app: FastifyInstance, { ctx }: { ctx: AppC
       const sku = req.params.sku.slice(0, 64);
       const form = (req.body ?? {}) as FormValues;
       const errors: FormErrors = {};
-      const reason = text(form, 'reason');
+      // The two forms share a page, so the counted-quantity form names its reason field apart.
+      const reasonField = mode === 'set' ? 'countReason' : 'reason';
+      const reason = text(form, reasonField);
+      const named = (e: FormErrors): FormErrors => Object.fromEntries(Object.entries(e).map(([k, v]) => [k === 'reason' ? reasonField : k, v]));
       const change: StaffStockChange =
         mode === 'set'
           ? { sku, mode: 'set', quantity: wholeNumber(form, 'quantity', errors), reason }
           : { sku, mode: 'delta', delta: wholeNumber(form, 'delta', errors), kind: text(form, 'kind'), reason };
-      if (Object.keys(errors).length) return variantPage(req, reply, sku, { form: mode, values: form, errors: { ...stockChangeProblems(change), ...errors } }, 422);
+      if (Object.keys(errors).length) return variantPage(req, reply, sku, { form: mode, values: form, errors: { ...named(stockChangeProblems(change)), ...errors } }, 422);
       try {
         const done = await changeStock(ctx, req.staff.id, change);
         flash(reply, `${done.sku}: ${done.delta > 0 ? `+${done.delta}` : done.delta} — now ${done.stockAfter} in stock.`);
@@ -81,7 +84,7 @@ export async function adminStockPages(app: FastifyInstance, { ctx }: { ctx: AppC
       } catch (err) {
         const refused = refusalOf(err, reply);
         if (!refused) throw err;
-        return variantPage(req, reply, sku, { form: mode, values: form, errors: refused.fields, message: refused.message }, refused.status);
+        return variantPage(req, reply, sku, { form: mode, values: form, errors: named(refused.fields), message: refused.message }, refused.status);
       }
     });
   }

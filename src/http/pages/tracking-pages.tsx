@@ -15,6 +15,7 @@ import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
 import { sendPage } from './visitor.ts';
 import { TrackFormView, TrackingPageView, type ReportFormState, type TrackFormProps } from './views/tracking-views.tsx';
+import { ChangeOrCancel, type RequestFormState } from './views/order-request-views.tsx';
 
 const EXPIRED_LINK = 'This tracking link has expired or is not valid. Enter your order number and email or phone below to see your order.';
 
@@ -25,6 +26,8 @@ const formBody = z.object({
 const trackQuery = z.object({
   t: z.string().max(200).optional().catch(undefined),
   case: z.string().max(20).optional().catch(undefined),
+  /** A change or cancellation request just sent, to confirm it. */
+  request: z.string().max(40).optional().catch(undefined),
 });
 
 /** The URL of the tracking view for a signed token. */
@@ -40,6 +43,8 @@ export type TrackingPageOptions = {
   token: string;
   reportedCase?: string;
   report?: ReportFormState;
+  /** "Change or cancel this order": the forms as last refused, or the request just sent. */
+  request?: RequestFormState;
   /** Sections from other features (e.g. "Ask to cancel or change"), shown after the parcels. */
   children?: ComponentChildren;
   status?: number;
@@ -52,6 +57,7 @@ export async function sendTrackingPage(ctx: AppContext, req: FastifyRequest, rep
   const reportedCase = o.reportedCase && view.cases.some((c) => c.number === o.reportedCase) ? o.reportedCase : undefined;
   const main = render(
     <TrackingPageView view={view} settings={ctx.settings()} token={o.token} reportedCase={reportedCase} report={o.report}>
+      <ChangeOrCancel view={view} settings={ctx.settings()} token={o.token} state={o.request} />
       {o.children}
     </TrackingPageView>,
   );
@@ -71,7 +77,7 @@ export async function trackingPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     if (q.t === undefined) return sendForm(ctx, req, reply, { values: {}, errors: {} });
     const order = await orderFromLink(ctx, req, reply, q.t);
     if (!order) return reply;
-    return sendTrackingPage(ctx, req, reply, { order, token: q.t, reportedCase: q.case });
+    return sendTrackingPage(ctx, req, reply, { order, token: q.t, reportedCase: q.case, request: q.request ? { sentId: q.request } : undefined });
   });
 
   app.post('/track', { preHandler: sameOriginOnly }, async (req, reply) => {

@@ -6,7 +6,7 @@ import type { AdminProduct, AdminProductRow } from '../../../domain/catalog/cata
 import type { Category } from '../../../domain/catalog/catalog-repo.ts';
 import { MAX_UPLOAD_BYTES } from '../../../domain/storage/images.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
-import { PRODUCT_LABELS, optionsText, specRows, variantPrefix, variantToForm } from '../catalog-form.ts';
+import { PRODUCT_LABELS, specRows, variantPrefix, variantToForm } from '../catalog-form.ts';
 import { CheckboxField, ErrorSummary, Field, SelectField, fieldId, text, type FormErrors, type FormValues } from './form.tsx';
 
 const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,image/avif';
@@ -118,17 +118,17 @@ function DetailsFields({ values, errors, categories }: { values: FormValues; err
     <>
       <fieldset>
         <legend>Product</legend>
+        {f('name', { required: true, maxLength: 120 })}
         <div class="row">
-          {f('name', { required: true, maxLength: 120 })}
-          {f('slug', { hint: 'The end of the product’s address: /products/…. Left empty, it is made from the name.', maxLength: 80 })}
+          {f('slug', { hint: 'Shown as /products/…; left empty, made from the name.', maxLength: 80 })}
+          <SelectField
+            name="category"
+            label={PRODUCT_LABELS.category!}
+            value={category}
+            error={errors.category}
+            options={[{ value: '', label: 'Choose…' }, ...categories.map((c) => ({ value: c.slug, label: c.name }))]}
+          />
         </div>
-        <SelectField
-          name="category"
-          label={PRODUCT_LABELS.category!}
-          value={category}
-          error={errors.category}
-          options={[{ value: '', label: 'Choose…' }, ...categories.map((c) => ({ value: c.slug, label: c.name }))]}
-        />
         {f('description', { type: 'textarea', rows: 6, hint: 'Shown on the product page. A blank line starts a new paragraph.', maxLength: 5000 })}
         <CheckboxField name="active" label={PRODUCT_LABELS.active!} checked={text(values, 'active') !== ''} hint="Hidden products stay on past orders but leave the store." />
         <CheckboxField name="featured" label={PRODUCT_LABELS.featured!} checked={text(values, 'featured') !== ''} />
@@ -146,17 +146,25 @@ function SpecificationRows({ values, errors }: { values: FormValues; errors: For
       <p class="hint">Shown as a table on the product page, in this order. Clear both boxes or press Remove to drop a row.</p>
       {errors.specifications ? <p class="field-error">{errors.specifications}</p> : null}
       <input type="hidden" name="specRows" value={String(rows.length)} />
+      <div class="spec-head" aria-hidden="true">
+        <span>Name</span>
+        <span>Value</span>
+      </div>
       <ol class="plain spec-list">
         {rows.map((row, i) => {
           const error = errors[`specifications.${i}`];
           return (
             <li class={error ? 'spec-row invalid' : 'spec-row'} id={fieldId(`specifications.${i}`)}>
               <div class="field">
-                <label for={fieldId(`specifications.${i}.name`)}>Name {i + 1}</label>
+                <label class="visually-hidden" for={fieldId(`specifications.${i}.name`)}>
+                  Name {i + 1}
+                </label>
                 <input id={fieldId(`specifications.${i}.name`)} name={`specifications.${i}.name`} value={row.name} maxLength={60} placeholder="e.g. Material" aria-invalid={error ? 'true' : undefined} />
               </div>
               <div class="field">
-                <label for={fieldId(`specifications.${i}.value`)}>Value {i + 1}</label>
+                <label class="visually-hidden" for={fieldId(`specifications.${i}.value`)}>
+                  Value {i + 1}
+                </label>
                 <input id={fieldId(`specifications.${i}.value`)} name={`specifications.${i}.value`} value={row.value} maxLength={300} placeholder="e.g. Solid oak" aria-invalid={error ? 'true' : undefined} />
               </div>
               <button type="submit" name="intent" value={`remove-spec:${i}`} class="secondary small" aria-label={`Remove row ${i + 1}${row.name ? ` (${row.name})` : ''}`}>
@@ -312,10 +320,7 @@ function Variants({ product: p, csrf, refused }: ProductEditData) {
                   {f('compareAtPrice', { inputMode: 'decimal' })}
                 </div>
                 <div class="variant-foot">
-                  <span>
-                    <a href={`/admin/stock/${encodeURIComponent(v.sku)}`}>{v.stock} in stock</a>
-                    {Object.keys(v.options).length ? <span class="muted"> · {optionsText(v.options)}</span> : null}
-                  </span>
+                  <a href={`/admin/stock/${encodeURIComponent(v.sku)}`}>{v.stock} in stock</a>
                   <button type="submit" class="small">
                     Save variant
                   </button>
@@ -372,7 +377,7 @@ function Images({ product: p, csrf, csrfToken, refused }: ProductEditData) {
             <li class="image-item">
               <img src={img.thumbUrl} alt="" width={96} height={96} loading="lazy" />
               <div class="image-body">
-                <form method="post" action={`/admin/products/${p.id}/images/${img.id}`} class="image-alt">
+                <form method="post" action={`/admin/products/${p.id}/images/${img.id}`} id={`alt-form-${img.id}`}>
                   {csrf}
                   <Field
                     name={altName}
@@ -381,11 +386,12 @@ function Images({ product: p, csrf, csrfToken, refused }: ProductEditData) {
                     error={mine ? refused.errors[altName] : undefined}
                     maxLength={200}
                   />
-                  <button type="submit" class="secondary small">
+                </form>
+                {/* One row of actions; "Save alt text" belongs to the form above through its form attribute. */}
+                <div class="image-actions">
+                  <button type="submit" form={`alt-form-${img.id}`} class="secondary small">
                     Save alt text
                   </button>
-                </form>
-                <div class="image-actions">
                   {i > 0 ? (
                     <form method="post" action={`/admin/products/${p.id}/images/${img.id}/move`}>
                       {csrf}
@@ -404,7 +410,7 @@ function Images({ product: p, csrf, csrfToken, refused }: ProductEditData) {
                       </button>
                     </form>
                   ) : null}
-                  <form method="post" action={`/admin/products/${p.id}/images/${img.id}/delete`}>
+                  <form method="post" action={`/admin/products/${p.id}/images/${img.id}/delete`} class="image-delete">
                     {csrf}
                     <button type="submit" class="danger small" aria-label={`Delete picture ${i + 1}`}>
                       Delete

@@ -187,7 +187,12 @@ export function OrdersChart({ days, timeZone }: { days: DayCount[]; timeZone: st
                 </title>
               </rect>
               {i % 5 === (days.length - 1) % 5 ? (
-                <text class="chart-axis" x={left + i * slot + slot / 2} y={H - 8} text-anchor="middle">
+                <text
+                  class="chart-axis"
+                  x={i === days.length - 1 ? W : left + i * slot + slot / 2}
+                  y={H - 8}
+                  text-anchor={i === days.length - 1 ? 'end' : 'middle'}
+                >
                   {i === days.length - 1 ? 'Today' : label(x.date)}
                 </text>
               ) : null}

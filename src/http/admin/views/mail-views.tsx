@@ -74,7 +74,7 @@ export function MailView(d: MailPageData) {
                       <span class="muted small">queued {d.at(n.createdAt)}</span>
                     </td>
                     <td>{n.recipient}</td>
-                    <td>
+                    <td class="nowrap">
                       <About n={n} />
                     </td>
                     <td class="num">{n.attempts}</td>
@@ -125,10 +125,9 @@ export function MailView(d: MailPageData) {
                       <td class="nowrap">{d.at(n.createdAt)}</td>
                       <td>
                         {file ? <a href={`/admin/mail/files/${file}`}>{n.subject ?? templateName(n.template)}</a> : (n.subject ?? templateName(n.template))}
-                        {n.subject ? <span class="muted small"> · {templateName(n.template)}</span> : null}
                       </td>
                       <td>{n.recipient}</td>
-                      <td>
+                      <td class="nowrap">
                         <About n={n} />
                       </td>
                       <td>

@@ -26,7 +26,7 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
 };
 
 /** The queue's tabs, in the order work flows. */
-export const QUEUE_TABS: { filter: QueueFilter | 'all'; label: string }[] = [
+const QUEUE_TABS: { filter: QueueFilter | 'all'; label: string }[] = [
   { filter: 'open', label: 'Open' },
   ...(['paid', 'on_hold', 'verified', 'preparing', 'packed', 'shipped', 'delivered', 'cancelled'] as const).map((s) => ({ filter: s, label: STATUS_LABELS[s] })),
   { filter: 'all', label: 'All' },
@@ -98,7 +98,7 @@ export type QueuePageData = {
 };
 
 /** Query string for the queue with some parameters changed. */
-export function queueHref(path: string, d: Pick<QueuePageData, 'filter' | 'q' | 'sku'> & { page?: number }): string {
+function queueHref(path: string, d: Pick<QueuePageData, 'filter' | 'q' | 'sku'> & { page?: number }): string {
   const params = new URLSearchParams();
   if (d.filter !== 'open') params.set('status', d.filter);
   if (d.q) params.set('q', d.q);

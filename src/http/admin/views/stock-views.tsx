@@ -18,6 +18,7 @@ export const STOCK_LABELS: Record<string, string> = {
   kind: 'Kind of change',
   quantity: 'Counted quantity',
   reason: 'Reason',
+  countReason: 'Reason',
 };
 
 function StockLevel({ stock, threshold }: { stock: number; threshold: number }) {
@@ -199,7 +200,7 @@ export function VariantStockView(d: VariantStockData) {
           <h2 id="set-title">Set to a counted quantity</h2>
           {d.csrf}
           <Field name="quantity" label={STOCK_LABELS.quantity!} value={text(vals('set'), 'quantity')} error={errs('set').quantity} inputMode="numeric" required hint="What is on the shelf now; the difference is recorded." />
-          <Field name="reason" label={STOCK_LABELS.reason!} value={text(vals('set'), 'reason')} error={errs('set').reason} required maxLength={500} hint="E.g. “cycle count, aisle 3”." />
+          <Field name="countReason" label={STOCK_LABELS.countReason!} value={text(vals('set'), 'countReason')} error={errs('set').countReason} required maxLength={500} hint="E.g. “cycle count, aisle 3”." />
           <button type="submit">Set stock</button>
         </form>
       </div>

@@ -381,7 +381,15 @@ export function Requests({ view, settings }: { view: TrackingView; settings: Sto
             <span class="muted">
               {' '}
               · sent <Time at={r.createdAt} s={settings} short />
+              {r.caseNumber ? ` · case ${r.caseNumber}` : ''}
             </span>
+            {r.summary.length ? (
+              <ul class="request-summary">
+                {r.summary.map((line) => (
+                  <li>{line}</li>
+                ))}
+              </ul>
+            ) : null}
             {r.declineReason ? <p class="hint">{r.declineReason}</p> : null}
           </li>
         ))}
