@@ -75,7 +75,7 @@ function SentNotice({ view, id }: { view: TrackingView; id: string }) {
   if (r.type === 'cancel' && r.status === 'approved') {
     const refund = view.refunds.find((x) => x.reason === 'Order cancelled');
     return (
-      <div class="alert alert-ok" role="status">
+      <div class="alert alert-ok" role="status" id="request-sent">
         <strong>Your order is cancelled.</strong>
         {refund ? ` ${formatMoney(refund.amount, refund.currency)} ${refund.status === 'succeeded' ? 'has been refunded' : 'is being refunded'} to your card.` : ''}
         {caseText} We have emailed you the details.
@@ -83,7 +83,7 @@ function SentNotice({ view, id }: { view: TrackingView; id: string }) {
     );
   }
   return (
-    <div class="alert alert-ok" role="status">
+    <div class="alert alert-ok" role="status" id="request-sent">
       <strong>We received your request.</strong>
       {caseText} Our team will review it during our service hours and email you; reply to that email to add anything.
     </div>
