@@ -41,6 +41,10 @@ import { adminCatalogPages } from './http/admin/catalog-pages.tsx';
 import { adminStockPages } from './http/admin/stock-pages.tsx';
 import { adminMailPages } from './http/admin/mail-pages.tsx';
 import { adminNotificationsApi } from './http/api/admin-notifications-api.ts';
+import { contactPages } from './http/pages/contact-pages.tsx';
+import { orderRequestPages } from './http/pages/order-request-pages.tsx';
+import { orderRequestsApi } from './http/api/order-requests-api.ts';
+import { adminSupportPages } from './http/admin/support-pages.tsx';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -112,6 +116,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminStockPages, { ctx });
   await app.register(adminMailPages, { ctx });
   await app.register(adminNotificationsApi(ctx), { prefix: '/api/v1' });
+  // Customer service: contact page, change and cancellation requests (tracking view and API), the support inbox.
+  await app.register(contactPages, { ctx });
+  await app.register(orderRequestPages, { ctx });
+  await app.register(orderRequestsApi(ctx), { prefix: '/api/v1' });
+  await app.register(adminSupportPages, { ctx });
 
 
   app.setNotFoundHandler((req, reply) => {

@@ -542,6 +542,8 @@ export const returnCases = pgTable(
     /** What staff found on receipt: resellable or damaged. */
     receivedCondition: text('received_condition'),
     refundId: uuid('refund_id'),
+    /** For exchanges: the zero-total order that carries the replacement through processing. */
+    replacementOrderId: uuid('replacement_order_id').references(() => orders.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -562,6 +564,8 @@ export const returnItems = pgTable(
     /** For exchanges: the variant to send instead. */
     exchangeVariantId: uuid('exchange_variant_id'),
     exchangeQuantity: integer('exchange_quantity'),
+    /** What staff found on receipt: resellable (restocked) or damaged (written off). */
+    condition: text('condition'),
   },
   (t) => [index('return_items_case_idx').on(t.returnCaseId)],
 );

@@ -31,13 +31,6 @@ export function phoneToE164(input: string): string | undefined {
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
-/** A stored E.164 number as people write it: (304) 555-0142 at home, +44 20 7946 0958 abroad. */
-export function formatPhone(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return e164;
-  return parsed.country === 'US' ? parsed.formatNational() : parsed.formatInternational();
-}
-
 /** 26104 or 26104-1234 (a space or nothing between the parts is accepted and normalized). */
 export function normalizePostalCode(input: string): string | undefined {
   const m = /^(\d{5})(?:[-\s]?(\d{4}))?$/.exec(input.trim());

@@ -116,6 +116,18 @@ export async function adjustStock(
   return record(tx, { sku: after.sku, variantId: after.id, delta, stockAfter: after.stock }, reason, input);
 }
 
+/**
+ * Records returned units that cannot be sold again (found damaged): a ledger row with reason
+ * `write_off` and delta 0, since those units left the stock when they were sold. The note
+ * says how many, so the ledger shows what was lost even though the stock does not move.
+ */
+export async function recordWriteOff(tx: Tx, input: { variantId: string; quantity: number } & Who): Promise<StockChange> {
+  const [v] = await tx.select({ sku: variants.sku, stock: variants.stock }).from(variants).where(eq(variants.id, input.variantId));
+  if (!v) throw notFound('Variant');
+  const note = [`${input.quantity} unit${input.quantity === 1 ? '' : 's'} written off`, input.note?.trim()].filter(Boolean).join(': ');
+  return record(tx, { sku: v.sku, variantId: input.variantId, delta: 0, stockAfter: v.stock }, 'write_off', { ...input, note });
+}
+
 async function record(tx: Tx, change: StockChange, reason: StockReason, who: Who): Promise<StockChange> {
   await tx.insert(stockLedger).values({
     variantId: change.variantId,

@@ -7,7 +7,7 @@ import { US_STATES, isUsState } from '../../../domain/checkout/us-states.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { cardLabel } from '../../../domain/notifications/templates/content.ts';
-import { formatPhone } from '../../../domain/checkout/checkout-input.ts';
+import { formatPhone } from '../../../domain/shared/phone.ts';
 import { optionsText } from './cart-views.tsx';
 
 /** The checkout form's fields, as typed (the CVC is never sent back to the page). */
