@@ -9,6 +9,7 @@ import pg from 'pg';
 import { load, type LoadResult } from './load.ts';
 import { startStore, type StoreProcess } from './store-process.ts';
 import { checkoutLoad, type CheckoutResult } from './checkout-load.ts';
+import { orderScaleRun, scaleMarkdown } from './order-scale.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -171,7 +172,10 @@ console.log('baseline', base);
 const reports: DbReport[] = [await pgliteRun()];
 const pgReport = await postgresRun();
 if (pgReport) reports.push(pgReport);
-const section = markdown(base, reports);
+let section = markdown(base, reports);
+// Opt-in: BENCH_ORDERS=1000000 adds the admin queue, order search and tracking at that many orders.
+const scaleOrders = Number(process.env.BENCH_ORDERS ?? 0);
+if (scaleOrders > 0) section += '\n' + scaleMarkdown(await orderScaleRun({ pgUrl: PG_URL, orders: scaleOrders, seconds: SECONDS, admin: ADMIN }), base.rps);
 console.log(section);
 
 // Keep the hand-written analysis at the top of BENCHMARKS.md; replace the latest run below the marker.

@@ -41,6 +41,9 @@ import { adminCatalogPages } from './http/admin/catalog-pages.tsx';
 import { adminStockPages } from './http/admin/stock-pages.tsx';
 import { adminMailPages } from './http/admin/mail-pages.tsx';
 import { adminNotificationsApi } from './http/api/admin-notifications-api.ts';
+import { returnsApi } from './http/api/returns-api.ts';
+import { returnsPages } from './http/pages/returns-pages.tsx';
+import { adminReturnPages } from './http/admin/return-pages.tsx';
 import { contactPages } from './http/pages/contact-pages.tsx';
 import { orderRequestPages } from './http/pages/order-request-pages.tsx';
 import { orderRequestsApi } from './http/api/order-requests-api.ts';
@@ -121,6 +124,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(orderRequestPages, { ctx });
   await app.register(orderRequestsApi(ctx), { prefix: '/api/v1' });
   await app.register(adminSupportPages, { ctx });
+  // After-sales: the returns page, the returns API (customers and staff), the back-office returns screens.
+  await app.register(returnsPages, { ctx });
+  await app.register(returnsApi(ctx), { prefix: '/api/v1' });
+  await app.register(adminReturnPages, { ctx });
 
 
   app.setNotFoundHandler((req, reply) => {

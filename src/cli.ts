@@ -4,9 +4,11 @@ import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { createContext } from './context.ts';
 import { seedIfEmpty } from './db/seed/seed.ts';
+import { progressBar, seedOrders } from './db/seed/order-seed.ts';
 import { createMailer, mailDir } from './domain/notifications/mailer.ts';
 import { startOutboxWorker } from './jobs/outbox-worker.ts';
 import { startRefundRetrier } from './jobs/refund-retrier.ts';
+import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
 import { createStaff, listStaff, resetPassword } from './domain/staff/staff-service.ts';
 import { generatePassword } from './domain/staff/passwords.ts';
 import { DomainError } from './domain/shared/errors.ts';
@@ -19,16 +21,39 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     console.log('Database is up to date.');
     await database.close();
   },
-  async seed() {
+  /** `npm run seed` adds the demo catalog; `npm run seed -- --orders N` also adds N generated orders (PostgreSQL only). */
+  async seed(args) {
+    const ordersArg = args.indexOf('--orders');
+    const orderCount = ordersArg >= 0 ? Number(args[ordersArg + 1]) : 0;
+    if (ordersArg >= 0 && !(Number.isInteger(orderCount) && orderCount > 0)) throw new Error('Usage: npm run seed -- --orders <N>, with N a whole number above 0 (e.g. 1000000).');
     const config = loadConfig();
+    if (orderCount && !config.databaseUrl) {
+      throw new Error('--orders fills a PostgreSQL database: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/casanova). The embedded database runs one query at a time and is not meant for a million orders.');
+    }
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    await migrate(database);
-    const ctx = await createContext(config, database);
-    const seeded = await seedIfEmpty(ctx);
-    console.log(seeded ? 'Seeded the demo catalog.' : 'The catalog already has products: nothing seeded.');
-    await database.close();
+    try {
+      await migrate(database);
+      const ctx = await createContext(config, database);
+      const seeded = await seedIfEmpty(ctx);
+      console.log(seeded ? 'Seeded the demo catalog.' : 'The catalog already has products: nothing seeded.');
+      if (orderCount) {
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: config.databaseUrl });
+        await client.connect();
+        const started = performance.now();
+        try {
+          const batchSize = Math.min(20_000, orderCount);
+          const { inserted } = await seedOrders(client, { orders: orderCount, prefix: ctx.settings().orderNumberPrefix, batchSize, onBatch: progressBar('orders', batchSize) });
+          console.log(`Added ${inserted.toLocaleString('en-US')} orders in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+        } finally {
+          await client.end();
+        }
+      }
+    } finally {
+      await database.close();
+    }
   },
-  /** Delivers outbox emails and retries due refunds, until SIGTERM or SIGINT; run as many as you like on PostgreSQL. */
+  /** Delivers outbox emails, retries due refunds and settles interrupted checkout payments, until SIGTERM or SIGINT; run as many as you like on PostgreSQL. */
   async worker() {
     const config = loadConfig();
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -36,13 +61,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const ctx = await createContext(config, database);
     const worker = startOutboxWorker(ctx, { mailer: createMailer(config) });
     const refundRetrier = startRefundRetrier(ctx);
+    const reconciler = startPaymentReconciler(ctx);
     ctx.log.info({ mail: config.smtpUrl ? 'smtp' : mailDir(config), database: database.kind }, 'outbox worker started');
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));
     });
     ctx.log.info({ signal }, 'outbox worker stopping: finishing the sends in flight');
-    await Promise.all([worker.stop(), refundRetrier.stop()]);
+    await Promise.all([worker.stop(), refundRetrier.stop(), reconciler.stop()]);
     await database.close();
   },
   /**

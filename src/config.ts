@@ -26,6 +26,8 @@ const schema = z.object({
   WORKER: z.enum(['on', 'off']).default('on'),
   /** Delivery attempts per email before it is marked failed and shown to staff. */
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'OUTBOX_MAX_ATTEMPTS must be at least 1').max(50).default(8),
+  /** How long a checkout payment may stay without an order (or uncaptured) before the reconciler settles it. */
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1, 'RECONCILE_AFTER_SECONDS must be at least 1').default(900),
   /** Bearer token for /metrics; without it only this machine may scrape. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -46,6 +48,8 @@ export type Config = {
   trustProxy?: boolean | number | string;
   runWorker: boolean;
   outboxMaxAttempts: number;
+  /** Grace before interrupted checkout payments are voided or captured by the reconciler. */
+  reconcileAfterMs: number;
   logLevel: string;
   metricsToken?: string;
 };
@@ -76,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     runWorker: e.WORKER === 'on',
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    reconcileAfterMs: e.RECONCILE_AFTER_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
   };

@@ -10,6 +10,7 @@ import { ensureOwner } from './domain/staff/staff-service.ts';
 import { createMailer, mailDir } from './domain/notifications/mailer.ts';
 import { startOutboxWorker } from './jobs/outbox-worker.ts';
 import { startRefundRetrier } from './jobs/refund-retrier.ts';
+import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
 
 async function main() {
   const started = performance.now();
@@ -44,6 +45,8 @@ async function main() {
   if (worker) ctx.log.info({ mail: config.smtpUrl ? 'smtp' : mailDir(config) }, 'outbox worker started');
   // Refunds the payment provider could not process yet are retried beside the emails.
   const refundRetrier = config.runWorker ? startRefundRetrier(ctx) : undefined;
+  // Payments a crash left without an order are voided; orders whose capture never ran are captured.
+  const reconciler = config.runWorker ? startPaymentReconciler(ctx) : undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -53,7 +56,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       // Sends in flight finish and are recorded before the database closes.
-      await Promise.all([app.close(), worker?.stop(), refundRetrier?.stop()]);
+      await Promise.all([app.close(), worker?.stop(), refundRetrier?.stop(), reconciler?.stop()]);
       await database.close();
     } finally {
       clearTimeout(force);

@@ -61,15 +61,18 @@ async function openPostgres(url: string, max: number): Promise<Database> {
 async function openPglite(opts: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
+  // pg_trgm backs the order search indexes (a migration creates it); PGlite ships it as an add-on.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const extensions = { pg_trgm };
   let release = () => {};
   let client: InstanceType<typeof PGlite>;
   if (opts.inMemory) {
-    client = new PGlite({ loadDataDir: opts.pgliteDump });
+    client = new PGlite({ loadDataDir: opts.pgliteDump, extensions });
   } else {
     const dir = path.join(opts.dataDir ?? './data', 'pgdata');
     fs.mkdirSync(dir, { recursive: true });
     release = lockDataDir(path.dirname(dir));
-    client = new PGlite(dir);
+    client = new PGlite(dir, { extensions });
   }
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;

@@ -211,6 +211,22 @@ export const orders = pgTable(
   ],
 );
 
+/**
+ * Orders per status, kept by a statement trigger on orders (migration order_search_and_counts),
+ * so the back-office tabs and /metrics read a few rows instead of counting a million orders.
+ * Each change adds its delta to a random shard: concurrent checkouts do not queue on one row.
+ * The count of a status is the sum over its shards.
+ */
+export const orderStatusCounts = pgTable(
+  'order_status_counts',
+  {
+    status: text('status').notNull(),
+    shard: integer('shard').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.status, t.shard] })],
+);
+
 export const orderItems = pgTable(
   'order_items',
   {

@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { rows } from '../db/client.ts';
+import { orderCountsByStatus } from '../domain/orders/order-counts.ts';
 
 /** Called on the root instance (not registered as a plugin) so its hook sees every route. */
 export function metricsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
@@ -26,7 +27,8 @@ export function metricsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }
     registers: [registry],
     async collect() {
       this.reset();
-      for (const r of await rows<{ status: string; n: number }>(ctx.db, sql`select status, count(*)::int as n from orders group by status`)) this.set({ status: r.status }, r.n);
+      // From the trigger-kept counters: a scrape must stay cheap at a million orders.
+      for (const [status, n] of Object.entries(await orderCountsByStatus(ctx.db))) this.set({ status }, n);
     },
   });
   new Gauge({

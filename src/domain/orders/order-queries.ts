@@ -10,6 +10,7 @@ import { notificationLog, type NotificationLogEntry } from '../notifications/not
 import { carrierTrackingUrl } from '../shipments/carriers.ts';
 import { serviceMillisBetween, type ServiceHours } from '../support/service-hours.ts';
 import { canonicalOrderNumber } from './order-number.ts';
+import { orderCountsByStatus } from './order-counts.ts';
 import { BEFORE_SHIPPING, FINAL_STATES, ORDER_STATUSES, type OrderStatus } from './order-states.ts';
 
 export type Order = typeof orders.$inferSelect;
@@ -84,7 +85,27 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
   const where = and(...searched, ...(query.status ? [statusCondition(query.status)] : []));
   const newestFirst = query.status !== undefined && query.status !== 'open' && FINAL_STATES.includes(query.status);
 
-  const [page, counted, perStatus] = await Promise.all([
+  // Without a search the numbers come from the trigger-kept counters: counting a year of
+  // delivered orders on every queue view would cost more than the page itself.
+  const counting = searched.length
+    ? Promise.all([
+        conn.select({ n: sql<number>`count(*)::int` }).from(orders).where(where),
+        conn
+          .select({ status: orders.status, n: sql<number>`count(*)::int` })
+          .from(orders)
+          .where(and(...searched))
+          .groupBy(orders.status),
+      ]).then(([counted, perStatus]) => {
+        const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
+        for (const row of perStatus) if (row.status in counts) counts[row.status as OrderStatus] = Number(row.n);
+        return { total: Number(counted[0]?.n ?? 0), counts };
+      })
+    : orderCountsByStatus(conn).then((counts) => {
+        const statuses = !query.status ? ORDER_STATUSES : query.status === 'open' ? BEFORE_SHIPPING : [query.status];
+        return { total: statuses.reduce((n, s) => n + counts[s], 0), counts };
+      });
+
+  const [page, { total, counts }] = await Promise.all([
     conn
       .select({
         id: orders.id,
@@ -102,12 +123,7 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
       .orderBy(newestFirst ? desc(orders.createdAt) : asc(orders.createdAt), asc(orders.number))
       .limit(query.limit)
       .offset((query.page - 1) * query.limit),
-    conn.select({ n: sql<number>`count(*)::int` }).from(orders).where(where),
-    conn
-      .select({ status: orders.status, n: sql<number>`count(*)::int` })
-      .from(orders)
-      .where(and(...searched))
-      .groupBy(orders.status),
+    counting,
   ]);
 
   const lines = page.length
@@ -118,15 +134,12 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
         .orderBy(asc(orderItems.position))
     : [];
 
-  const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
-  for (const row of perStatus) if (row.status in counts) counts[row.status as OrderStatus] = Number(row.n);
-
   return {
     items: page.map(({ id, ...o }) => {
       const items = lines.filter((l) => l.orderId === id).map(({ sku, quantity }) => ({ sku, quantity }));
       return { ...o, status: o.status as OrderStatus, items, itemCount: items.reduce((n, i) => n + i.quantity, 0) };
     }),
-    total: Number(counted[0]?.n ?? 0),
+    total,
     counts,
   };
 }

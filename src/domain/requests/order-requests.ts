@@ -19,14 +19,14 @@
 // working on yet are approved in the same transaction that records them.
 import { and, asc, eq, ne } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import type { Tx } from '../../db/client.ts';
+import type { Conn, Tx } from '../../db/client.ts';
 import { orderItems, orderRequests, orders, refunds, supportCases, type Address } from '../../db/schema.ts';
 import { adjustStock } from '../inventory/inventory-service.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
 import type { OrderRequestPayload } from '../notifications/templates/index.ts';
 import { actorLabel, appendOrderEvent, type Actor } from '../orders/order-events.ts';
 import { cancel, lockOrder, type Order } from '../orders/order-service.ts';
-import { BEFORE_SHIPPING, isOrderStatus } from '../orders/order-states.ts';
+import { BEFORE_SHIPPING, isOrderStatus, ORDER_STATES, type OrderStatus } from '../orders/order-states.ts';
 import { processRefundsAfterCommit, refundableAmount, requestRefund, type Refund } from '../payments/refund-service.ts';
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { formatMoney } from '../shared/money.ts';
@@ -88,8 +88,8 @@ export function tooLateFor(order: Pick<Order, 'number' | 'status'>): DomainError
   );
 }
 
-async function currentLines(tx: Tx, orderId: string) {
-  const rows = await tx.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.position));
+async function currentLines(conn: Conn, orderId: string) {
+  const rows = await conn.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.position));
   return rows.map((r) => ({ id: r.id, sku: r.sku, name: r.productName, unitPrice: r.unitPrice, quantity: r.quantity, variantId: r.variantId, tax: r.tax }));
 }
 
@@ -244,6 +244,9 @@ export async function declineRequest(ctx: AppContext, id: string, actor: Actor, 
   return afterCommit(ctx, decided);
 }
 
+/** The field messages of a refused change, as one sentence for a person. */
+const reasonsOf = (err: DomainError) => Object.values((err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {}).join(' ') || err.message;
+
 const staffIdOf = (a: Actor) => (a.kind === 'staff' ? a.staffId : null);
 const actorName = (a: Actor) => (a.kind === 'staff' ? a.email : a.kind === 'system' ? 'the store’s policy' : 'the customer');
 
@@ -267,7 +270,7 @@ async function approveLocked(ctx: AppContext, tx: Tx, order: Order, request: Ord
     at: now,
   });
   if (request.caseId) {
-    const how = actor.kind === 'system' ? 'automatically (the order had not been prepared yet)' : `by ${actorName(actor)}`;
+    const how = actor.kind === 'system' ? `automatically by store policy (the order was ${ORDER_STATES[order.status as OrderStatus]?.toLowerCase() ?? order.status})` : `by ${actorName(actor)}`;
     await recordCaseMessage(tx, { caseId: request.caseId, kind: 'system', body: `${label} request approved ${how}: ${summary}`, staffId: staffIdOf(actor), at: now });
     await resolveCase(ctx, tx, request.caseId);
   }
@@ -315,8 +318,7 @@ async function approveChange(ctx: AppContext, tx: Tx, order: Order, request: Ord
   } catch (err) {
     // The order changed since the customer asked (e.g. an earlier change was approved).
     if (!(err instanceof DomainError && err.code === 'validation_failed')) throw err;
-    const fields = Object.values((err.details as { fields?: Record<string, string> } | undefined)?.fields ?? {});
-    throw new DomainError('conflict', `This change can no longer be made to the order as it is now: ${fields.join(' ') || err.message}`, err.details);
+    throw new DomainError('conflict', `This change can no longer be made to the order as it is now: ${reasonsOf(err)}`, err.details);
   }
 
   for (const line of plan.lines) {
@@ -374,6 +376,24 @@ async function approveChange(ctx: AppContext, tx: Tx, order: Order, request: Ord
 }
 
 // ------------------------------------------------------------------ reading
+
+export type ChangePreview = { subtotal: number; tax: number; shipping: number; total: number; refund: number; currency: string } | { problem: string };
+
+/** What approving a pending change would do to the order as it is now (for staff deciding), or why it no longer can. */
+export async function previewChange(ctx: AppContext, request: OrderRequest): Promise<ChangePreview | undefined> {
+  if (request.type !== 'modify' || request.status !== 'pending') return undefined;
+  const [order] = await ctx.db.select().from(orders).where(eq(orders.id, request.orderId));
+  if (!order) return undefined;
+  const late = tooLateFor(order);
+  if (late) return { problem: late.message };
+  try {
+    const plan = planModification(ctx.settings(), order, await currentLines(ctx.db, order.id), requestedFromStored((request.changes ?? {}) as StoredChanges));
+    return { subtotal: plan.totals.subtotal, tax: plan.totals.tax, shipping: plan.totals.shipping, total: plan.totals.total, refund: plan.refund, currency: order.currency };
+  } catch (err) {
+    if (!(err instanceof DomainError && err.code === 'validation_failed')) throw err;
+    return { problem: reasonsOf(err) };
+  }
+}
 
 /** One request with its case number, for the API and the case page. */
 export async function getRequest(ctx: AppContext, id: string): Promise<RequestOutcome> {

@@ -1,6 +1,6 @@
 // Fixed-window counters in the rate_limits table, shared by every instance on one
 // database. Each hit is one atomic upsert, so concurrent requests never lose a count.
-import { lt, eq, sql } from 'drizzle-orm';
+import { inArray, lt, eq, sql } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import { rateLimits } from '../../db/schema.ts';
 import { DomainError } from './errors.ts';
@@ -38,18 +38,24 @@ export async function hit(conn: Conn, key: string, limit: number, windowMs: numb
 }
 
 /**
- * Whether one more hit on `key` would still be within `limit`, without counting one: for
- * limits that count only failures but must refuse every attempt once reached (else a
- * blocked client could go on guessing and learn which guess succeeds).
+ * Whether one more hit would still be within every given limit, without counting one (one
+ * query for all keys): for limits that count only failures but must refuse every attempt
+ * once reached (else a blocked client could go on guessing and learn which guess succeeds).
+ * Refused: the longest wait among the limits reached.
  */
-export async function peek(conn: Conn, key: string, limit: number, now: Date): Promise<RateLimitResult> {
-  const [row] = await conn.select({ count: rateLimits.count, resetAt: rateLimits.resetAt }).from(rateLimits).where(eq(rateLimits.key, key));
-  if (!row || row.resetAt.getTime() <= now.getTime()) return { allowed: true, retryAfterSeconds: 0, count: 0 };
-  return {
-    allowed: row.count < limit,
-    retryAfterSeconds: Math.max(1, Math.ceil((row.resetAt.getTime() - now.getTime()) / 1000)),
-    count: row.count,
-  };
+export async function peek(conn: Conn, checks: { key: string; limit: number }[], now: Date): Promise<Pick<RateLimitResult, 'allowed' | 'retryAfterSeconds'>> {
+  const found = await conn
+    .select({ key: rateLimits.key, count: rateLimits.count, resetAt: rateLimits.resetAt })
+    .from(rateLimits)
+    .where(inArray(rateLimits.key, checks.map((c) => c.key)));
+  let retryAfterSeconds = 0;
+  for (const row of found) {
+    const limit = checks.find((c) => c.key === row.key)!.limit;
+    if (row.resetAt.getTime() > now.getTime() && row.count >= limit) {
+      retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((row.resetAt.getTime() - now.getTime()) / 1000));
+    }
+  }
+  return { allowed: retryAfterSeconds === 0, retryAfterSeconds };
 }
 
 /** Forgets the counter, e.g. after a successful sign-in. */

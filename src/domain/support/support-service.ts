@@ -37,7 +37,7 @@ export const isCaseStatus = (s: unknown): s is CaseStatus => typeof s === 'strin
 /** How each kind of case is named in the inbox. */
 export const CASE_KINDS: Record<SupportCaseKind, string> = {
   contact: 'Contact message',
-  order_request: 'Change or cancellation',
+  order_request: 'Change or cancel an order',
   delivery_problem: 'Delivery problem',
   after_sales: 'After-sales',
 };

@@ -95,8 +95,8 @@ export async function lookupOrder(ctx: AppContext, input: LookupInput): Promise<
   const orderKey = `track:order:${number}`;
   const { perIp, perOrder } = LOOKUP_LIMITS;
 
-  const [byIp, byOrder] = [await peek(ctx.db, ipKey, perIp.limit, now), await peek(ctx.db, orderKey, perOrder.limit, now)];
-  if (!byIp.allowed || !byOrder.allowed) throw tooMany(Math.max(byIp.allowed ? 0 : byIp.retryAfterSeconds, byOrder.allowed ? 0 : byOrder.retryAfterSeconds));
+  const limits = await peek(ctx.db, [{ key: ipKey, limit: perIp.limit }, { key: orderKey, limit: perOrder.limit }], now);
+  if (!limits.allowed) throw tooMany(limits.retryAfterSeconds);
 
   const [row] = await ctx.db.select({ id: orders.id, number: orders.number, email: orders.email, phone: orders.phone }).from(orders).where(eq(orders.number, number));
   const order = row ?? NO_ORDER;

@@ -3,8 +3,9 @@
 // back, open requests and after-sales cases, the items, and personal data partly hidden.
 // Read-only; the sections for requests, returns and cases are filled from their tables as
 // those features record rows, so later features only add rendering, not plumbing.
-import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
+import { count, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
+import type { Db } from '../../db/client.ts';
 import {
   carrierEvents,
   orderEvents,
@@ -22,6 +23,7 @@ import { describeChanges, type StoredChanges } from '../requests/modification.ts
 import { BEFORE_SHIPPING, isOrderStatus, type OrderStatus } from '../orders/order-states.ts';
 import { carrierCustomerName, carrierTrackingUrl } from '../shipments/carriers.ts';
 import { notFound } from '../shared/errors.ts';
+import { MemoCache } from '../shared/memo-cache.ts';
 import { estimateProcessingEnd, PROCESSING_STAGES, type ProcessingStage } from './estimate.ts';
 import { maskAddress, maskEmail, maskPhone, type MaskedAddress } from './masking.ts';
 
@@ -81,7 +83,19 @@ export type RequestView = {
   createdAt: Date;
   decidedAt: Date | null;
 };
-export type ReturnView = { id: string; number: string; type: string; status: string; reason: string; declineReason: string | null; createdAt: Date; updatedAt: Date };
+export type ReturnView = {
+  id: string;
+  /** The RMA number (written on the parcel once the case is approved). */
+  number: string;
+  /** The support case the customer was given when applying. */
+  caseNumber: string | null;
+  type: string;
+  status: string;
+  reason: string;
+  declineReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
 export type CaseView = { number: string; kind: string; status: string; subject: string; createdAt: Date };
 export type ItemView = { sku: string; name: string; options: Record<string, string>; quantity: number; unitPrice: number; lineTotal: number };
 
@@ -112,36 +126,14 @@ export type TrackingView = {
 
 /** Everything the customer may see of one order (call only after the lookup or a signed link proved access). */
 export async function trackingView(ctx: AppContext, orderId: string): Promise<TrackingView> {
-  const db = ctx.db;
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
-  if (!order || !isOrderStatus(order.status)) throw notFound('Order');
-  const status = order.status;
-
-  const [items, events, shipmentRows, refundRows, requestRows, returnRows, caseRows] = await Promise.all([
-    db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.position)),
-    db
-      .select({ type: orderEvents.type, from: orderEvents.fromStatus, to: orderEvents.toStatus, at: orderEvents.createdAt })
-      .from(orderEvents)
-      .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.internal, false)))
-      .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
-    db.select().from(shipments).where(eq(shipments.orderId, orderId)).orderBy(asc(shipments.shippedAt)),
-    db.select().from(refunds).where(eq(refunds.orderId, orderId)).orderBy(asc(refunds.createdAt)),
-    db.select().from(orderRequests).where(eq(orderRequests.orderId, orderId)).orderBy(asc(orderRequests.createdAt)),
-    db.select().from(returnCases).where(eq(returnCases.orderId, orderId)).orderBy(asc(returnCases.createdAt)),
-    db.select().from(supportCases).where(eq(supportCases.orderId, orderId)).orderBy(asc(supportCases.createdAt)),
-  ]);
-
-  const trackingEvents = shipmentRows.length
-    ? await db
-        .select()
-        .from(carrierEvents)
-        .where(inArray(carrierEvents.shipmentId, shipmentRows.map((s) => s.id)))
-        .orderBy(asc(carrierEvents.occurredAt), asc(carrierEvents.id))
-    : [];
+  const found = await loadTrackedOrder(ctx.db, orderId);
+  if (!found || !isOrderStatus(found.order.status)) throw notFound('Order');
+  const { order, items, events, shipments: shipmentRows, refunds: refundRows, requests: requestRows, returns: returnRows, cases: caseRows } = found;
+  const status = order.status as OrderStatus;
 
   const stages = stagesOf(status, order.createdAt, events);
   const entered = [...events].reverse().find((e) => e.to === status)?.at ?? order.createdAt;
-  const estimate = (PROCESSING_STAGES as readonly string[]).includes(status) ? await estimateFor(ctx, status, entered) : undefined;
+  const estimate = (PROCESSING_STAGES as readonly string[]).includes(status) ? await estimateFor(ctx, order.id, status, entered) : undefined;
   const linkedCases = new Set([...requestRows.map((r) => r.caseId), ...returnRows.map((r) => r.supportCaseId)].filter(Boolean));
 
   return {
@@ -160,9 +152,7 @@ export async function trackingView(ctx: AppContext, orderId: string): Promise<Tr
       status: s.status,
       shippedAt: s.shippedAt,
       deliveredAt: s.deliveredAt,
-      events: trackingEvents
-        .filter((e) => e.shipmentId === s.id)
-        .map((e) => ({ status: e.status, location: e.location, description: e.description, occurredAt: e.occurredAt })),
+      events: s.events,
     })),
     refunds: refundRows.map((r) => ({ amount: r.amount, currency: r.currency, status: r.status, reason: r.reason, createdAt: r.createdAt })),
     requests: requestRows.map((r) => ({
@@ -179,6 +169,7 @@ export async function trackingView(ctx: AppContext, orderId: string): Promise<Tr
     returns: returnRows.map((r) => ({
       id: r.id,
       number: r.number,
+      caseNumber: caseRows.find((c) => c.id === r.supportCaseId)?.number ?? null,
       type: r.type,
       status: r.status,
       reason: r.reason,
@@ -189,12 +180,111 @@ export async function trackingView(ctx: AppContext, orderId: string): Promise<Tr
     cases: caseRows
       .filter((c) => !linkedCases.has(c.id))
       .map((c) => ({ number: c.number, kind: c.kind, status: c.status, subject: c.subject, createdAt: c.createdAt })),
-    items: items.map((i) => ({ sku: i.sku, name: i.productName, options: i.options, quantity: i.quantity, unitPrice: i.unitPrice, lineTotal: i.lineTotal })),
+    items,
     currency: order.currency,
     totals: { subtotal: order.subtotal, shipping: order.shipping, tax: order.tax, total: order.total },
     shippingMethod: order.shippingMethod,
     customer: { email: maskEmail(order.email), phone: maskPhone(order.phone), address: maskAddress(order.shippingAddress as Address) },
     canReportProblem: status === 'delivered',
+  };
+}
+
+// ------------------------------------------------------------------ the one query
+
+/** JSON timestamps arrive as ISO strings. */
+type Iso = string;
+type TrackedRows = {
+  items: { sku: string; name: string; options: Record<string, string>; quantity: number; unitPrice: number; lineTotal: number }[];
+  events: { type: string; from: string | null; to: string | null; at: Iso }[];
+  shipments: {
+    id: string;
+    carrier: string;
+    trackingNumber: string;
+    status: string;
+    shippedAt: Iso;
+    deliveredAt: Iso | null;
+    events: { status: string; location: string; description: string; occurredAt: Iso }[];
+  }[];
+  refunds: { amount: number; currency: string; status: string; reason: string; createdAt: Iso }[];
+  requests: { id: string; caseId: string | null; type: string; status: string; message: string; changes: unknown; declineReason: string | null; createdAt: Iso; decidedAt: Iso | null }[];
+  returns: { id: string; number: string; supportCaseId: string | null; type: string; status: string; reason: string; declineReason: string | null; createdAt: Iso; updatedAt: Iso }[];
+  cases: { id: string; number: string; kind: string; status: string; subject: string; createdAt: Iso }[];
+};
+
+/** `select coalesce(json_agg(<row> order by …), '[]') from …`: a list as one JSON column. */
+const list = <T>(row: SQL, from: SQL) => sql<T>`(select coalesce(json_agg(${row}), '[]'::json) ${from})`;
+const date = (iso: Iso) => new Date(iso);
+const maybeDate = (iso: Iso | null) => (iso ? new Date(iso) : null);
+
+/**
+ * The order and everything under it in one statement (correlated JSON subqueries): the
+ * tracking page is read far more often than orders change, and one round trip instead of
+ * nine keeps it cheap on both databases.
+ */
+async function loadTrackedOrder(db: Db, orderId: string) {
+  const [row] = await db
+    .select({
+      order: orders,
+      items: list<TrackedRows['items']>(
+        sql`json_build_object('sku', ${orderItems.sku}, 'name', ${orderItems.productName}, 'options', ${orderItems.options}, 'quantity', ${orderItems.quantity},
+              'unitPrice', ${orderItems.unitPrice}, 'lineTotal', ${orderItems.lineTotal}) order by ${orderItems.position}`,
+        sql`from ${orderItems} where ${orderItems.orderId} = ${orders.id}`,
+      ),
+      events: list<TrackedRows['events']>(
+        sql`json_build_object('type', ${orderEvents.type}, 'from', ${orderEvents.fromStatus}, 'to', ${orderEvents.toStatus}, 'at', ${orderEvents.createdAt})
+              order by ${orderEvents.createdAt}, ${orderEvents.id}`,
+        sql`from ${orderEvents} where ${orderEvents.orderId} = ${orders.id} and not ${orderEvents.internal}`,
+      ),
+      shipments: list<TrackedRows['shipments']>(
+        sql`json_build_object('id', ${shipments.id}, 'carrier', ${shipments.carrier}, 'trackingNumber', ${shipments.trackingNumber}, 'status', ${shipments.status},
+              'shippedAt', ${shipments.shippedAt}, 'deliveredAt', ${shipments.deliveredAt},
+              'events', ${list(
+                sql`json_build_object('status', ${carrierEvents.status}, 'location', ${carrierEvents.location}, 'description', ${carrierEvents.description},
+                      'occurredAt', ${carrierEvents.occurredAt}) order by ${carrierEvents.occurredAt}, ${carrierEvents.id}`,
+                sql`from ${carrierEvents} where ${carrierEvents.shipmentId} = ${shipments.id}`,
+              )}) order by ${shipments.shippedAt}`,
+        sql`from ${shipments} where ${shipments.orderId} = ${orders.id}`,
+      ),
+      refunds: list<TrackedRows['refunds']>(
+        sql`json_build_object('amount', ${refunds.amount}, 'currency', ${refunds.currency}, 'status', ${refunds.status}, 'reason', ${refunds.reason},
+              'createdAt', ${refunds.createdAt}) order by ${refunds.createdAt}`,
+        sql`from ${refunds} where ${refunds.orderId} = ${orders.id}`,
+      ),
+      requests: list<TrackedRows['requests']>(
+        sql`json_build_object('id', ${orderRequests.id}, 'caseId', ${orderRequests.caseId}, 'type', ${orderRequests.type}, 'status', ${orderRequests.status},
+              'message', ${orderRequests.message}, 'changes', ${orderRequests.changes}, 'declineReason', ${orderRequests.declineReason},
+              'createdAt', ${orderRequests.createdAt}, 'decidedAt', ${orderRequests.decidedAt}) order by ${orderRequests.createdAt}`,
+        sql`from ${orderRequests} where ${orderRequests.orderId} = ${orders.id}`,
+      ),
+      returns: list<TrackedRows['returns']>(
+        sql`json_build_object('id', ${returnCases.id}, 'number', ${returnCases.number}, 'supportCaseId', ${returnCases.supportCaseId}, 'type', ${returnCases.type},
+              'status', ${returnCases.status}, 'reason', ${returnCases.reason}, 'declineReason', ${returnCases.declineReason},
+              'createdAt', ${returnCases.createdAt}, 'updatedAt', ${returnCases.updatedAt}) order by ${returnCases.createdAt}`,
+        sql`from ${returnCases} where ${returnCases.orderId} = ${orders.id}`,
+      ),
+      cases: list<TrackedRows['cases']>(
+        sql`json_build_object('id', ${supportCases.id}, 'number', ${supportCases.number}, 'kind', ${supportCases.kind}, 'status', ${supportCases.status},
+              'subject', ${supportCases.subject}, 'createdAt', ${supportCases.createdAt}) order by ${supportCases.createdAt}`,
+        sql`from ${supportCases} where ${supportCases.orderId} = ${orders.id}`,
+      ),
+    })
+    .from(orders)
+    .where(eq(orders.id, orderId));
+  if (!row) return undefined;
+  return {
+    order: row.order,
+    items: row.items,
+    events: row.events.map((e) => ({ ...e, at: date(e.at) })),
+    shipments: row.shipments.map((s) => ({
+      ...s,
+      shippedAt: date(s.shippedAt),
+      deliveredAt: maybeDate(s.deliveredAt),
+      events: s.events.map((e) => ({ ...e, occurredAt: date(e.occurredAt) })),
+    })),
+    refunds: row.refunds.map((r) => ({ ...r, createdAt: date(r.createdAt) })),
+    requests: row.requests.map((r) => ({ ...r, createdAt: date(r.createdAt), decidedAt: maybeDate(r.decidedAt) })),
+    returns: row.returns.map((r) => ({ ...r, createdAt: date(r.createdAt), updatedAt: date(r.updatedAt) })),
+    cases: row.cases.map((c) => ({ ...c, createdAt: date(c.createdAt) })),
   };
 }
 
@@ -245,9 +335,21 @@ const STATS_TTL_MS = 5 * 60_000;
 type ProcessingStats = { medians: Partial<Record<ProcessingStage, number>>; queueFactor: number };
 const statsCache = new WeakMap<AppContext, { until: number; stats: Promise<ProcessingStats> }>();
 
-async function estimateFor(ctx: AppContext, status: OrderStatus, enteredStatusAt: Date): Promise<Date | undefined> {
+/** An estimate is shown to the hour; working-hours arithmetic is costly, so each order's is kept a minute. */
+const ESTIMATE_TTL_MS = 60_000;
+const estimateCache = new WeakMap<AppContext, MemoCache<{ until: number; at: Date | undefined }>>();
+
+async function estimateFor(ctx: AppContext, orderId: string, status: OrderStatus, enteredStatusAt: Date): Promise<Date | undefined> {
+  const now = ctx.clock.now();
+  let cache = estimateCache.get(ctx);
+  if (!cache) estimateCache.set(ctx, (cache = new MemoCache(5000)));
+  const key = `${orderId}:${status}:${enteredStatusAt.getTime()}`;
+  const hit = cache.get(key);
+  if (hit && hit.until > now.getTime()) return hit.at;
   const { medians, queueFactor } = await processingStats(ctx);
-  return estimateProcessingEnd({ hours: ctx.settings().serviceHours, now: ctx.clock.now(), status, enteredStatusAt, medianStageMillis: medians, queueFactor });
+  const at = estimateProcessingEnd({ hours: ctx.settings().serviceHours, now, status, enteredStatusAt, medianStageMillis: medians, queueFactor });
+  cache.set(key, { until: now.getTime() + ESTIMATE_TTL_MS, at });
+  return at;
 }
 
 /** Medians and queue factor, shared by every tracking view for a few minutes (a failed computation is not kept). */

@@ -4,7 +4,7 @@
 // redirect with a notice; a refusal re-renders the case with the reason or field errors.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { approveRequest, declineRequest } from '../../domain/requests/order-requests.ts';
+import { approveRequest, declineRequest, previewChange } from '../../domain/requests/order-requests.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { can } from '../../domain/staff/roles.ts';
@@ -54,6 +54,7 @@ export async function adminSupportPages(app: FastifyInstance, { ctx }: { ctx: Ap
       viewer: req.staff,
       canAct: can(req.staff.role, 'support.reply'),
       canDecide: can(req.staff.role, 'requests.decide'),
+      preview: detail.request ? await previewChange(ctx, detail.request) : undefined,
       csrf: csrfField(req),
       now: ctx.clock.now(),
       timeZone: zone(),

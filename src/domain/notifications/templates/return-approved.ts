@@ -1,9 +1,12 @@
-// Sent when a return or exchange is approved: the RMA number and how to send the items back.
+// Sent when a return or exchange is approved: the RMA number and how to send the items back
+// (a refund-only case is told the refund follows, with nothing to send).
 import { capitalize, caseSummary, caseWord, contactLine, present, trackingButton, type Template } from './content.ts';
 import type { ReturnCasePayload } from './types.ts';
 
 export const returnApproved: Template<ReturnCasePayload> = (p, ctx) => {
   const word = caseWord[p.type];
+  // A refund-only case (an item missing, or damaged beyond use) has nothing to send back.
+  if (p.type === 'refund') return refundApproved(p, ctx);
   const { storeName, contact } = ctx.settings;
   // Without an RMA number the case number is what identifies the parcel on arrival.
   const mark = present(p.rmaNumber) ? `RMA number ${p.rmaNumber}` : `case number ${p.caseNumber}`;
@@ -44,3 +47,19 @@ export const returnApproved: Template<ReturnCasePayload> = (p, ctx) => {
     ],
   };
 };
+
+const refundApproved: Template<ReturnCasePayload> = (p, ctx) => ({
+  subject: `Your refund request ${p.caseNumber} is approved`,
+  preheader: `Nothing to send back: the refund for order ${p.orderNumber} follows shortly.`,
+  blocks: [
+    { kind: 'heading', text: 'Your refund request is approved' },
+    {
+      kind: 'paragraph',
+      text: ['We approved your refund request for order ', { strong: p.orderNumber }, '. There is nothing to send back: we will refund the card you paid with and email you when it is done.'],
+    },
+    ...caseSummary(p),
+    ...(present(p.reason) ? [{ kind: 'quote' as const, label: 'Note from our team', text: p.reason }] : []),
+    trackingButton(p.trackingUrl),
+    contactLine(ctx),
+  ],
+});

@@ -4,7 +4,8 @@
 // status). Pure components: data in, markup out.
 import type { VNode } from 'preact';
 import { describeChanges, type StoredChanges } from '../../../domain/requests/modification.ts';
-import { REQUEST_STATUSES, REQUEST_TYPES, type OrderRequestType, type RequestStatus } from '../../../domain/requests/order-requests.ts';
+import { REQUEST_STATUSES, REQUEST_TYPES, type ChangePreview, type OrderRequestType, type RequestStatus } from '../../../domain/requests/order-requests.ts';
+import { formatMoney } from '../../../domain/shared/money.ts';
 import { CASE_KINDS, CASE_STATUSES, NOTE_MAX, REPLY_MAX, type AssigneeFilter, type CaseDetail, type CaseStatus, type Inbox, type InboxItem } from '../../../domain/support/support-service.ts';
 import type { SupportCaseKind } from '../../../domain/support/support-cases.ts';
 import { ErrorSummary, Field, SelectField, text, type FormErrors, type FormValues } from './form.tsx';
@@ -157,13 +158,13 @@ export function InboxView(d: InboxPageData) {
                     {c.name}
                     <span class="sub">{c.email}</span>
                   </td>
-                  <td>
+                  <td class="about">
                     {c.subject}
                     <span class="sub">
                       {c.topic} · received {when(c.createdAt, d.timeZone, d.now)}
                     </span>
                   </td>
-                  <td>{c.orderNumber ? <a href={`/admin/orders/${c.orderNumber}`}>{c.orderNumber}</a> : <span class="muted">—</span>}</td>
+                  <td class="nowrap">{c.orderNumber ? <a href={`/admin/orders/${c.orderNumber}`}>{c.orderNumber}</a> : <span class="muted">—</span>}</td>
                   <td>{c.assigneeName ?? <span class="muted">Unassigned</span>}</td>
                   <td class="nowrap">
                     <DueCell c={c} now={d.now} timeZone={d.timeZone} />
@@ -200,6 +201,8 @@ export type CasePageData = {
   canAct: boolean;
   /** May approve or decline requests (requests.decide). */
   canDecide: boolean;
+  /** What approving the pending change would do now. */
+  preview?: ChangePreview;
   csrf: VNode;
   now: Date;
   timeZone: string;
@@ -259,6 +262,16 @@ function RequestPanel(d: CasePageData & { at: (d: Date) => string }) {
             <p class="muted">
               Current address: {previous.name}, {previous.line1}
               {previous.line2 ? `, ${previous.line2}` : ''}, {previous.city}, {previous.state} {previous.postalCode}
+            </p>
+          ) : null}
+          {d.preview && 'problem' in d.preview ? (
+            <div class="alert alert-error" role="status">
+              <strong>Cannot be approved as it stands:</strong> {d.preview.problem}
+            </div>
+          ) : d.preview ? (
+            <p class="change-preview">
+              If approved: new total <strong>{formatMoney(d.preview.total, d.preview.currency)}</strong> (shipping {formatMoney(d.preview.shipping, d.preview.currency)}, tax{' '}
+              {formatMoney(d.preview.tax, d.preview.currency)}), and <strong>{formatMoney(d.preview.refund, d.preview.currency)}</strong> goes back to the customer’s card.
             </p>
           ) : null}
           <p class="hint">Approving updates the order and its totals (tax recomputed), puts removed units back in stock and refunds the difference.</p>
@@ -325,7 +338,8 @@ export function CaseView(d: CasePageData) {
         {d.detail.overdue ? <OverdueTag /> : null}
       </div>
       <p class="muted order-meta">
-        {kindLabel(c.kind)} · {c.topic} · received {at(c.createdAt)}
+        {kindLabel(c.kind)}
+        {c.topic !== kindLabel(c.kind) ? ` · ${c.topic}` : ''} · received {at(c.createdAt)}
         {c.status === 'open' ? (
           <>
             {' '}

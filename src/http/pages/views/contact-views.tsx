@@ -1,6 +1,7 @@
 // The contact page: how to reach us (address, phone, email), the service hours with whether
 // we are open right now, and the contact form. Pure: data in, markup out.
 import { CONTACT_MESSAGE_MAX, CONTACT_TOPICS } from '../../../domain/support/contact-form.ts';
+import type { ComponentChildren } from 'preact';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 
 export type ContactValues = { name?: string; email?: string; orderNumber?: string; topic?: string; message?: string };
@@ -26,7 +27,7 @@ export type ContactPageProps = {
 
 const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
 
-function Field(p: { name: keyof ContactValues; label: string; values: ContactValues; errors: ContactErrors; type?: string; autocomplete?: string; optional?: boolean; hint?: string; maxLength: number; inputMode?: 'email' | 'text' }) {
+function Field(p: { name: keyof ContactValues; label: string; values: ContactValues; errors: ContactErrors; type?: string; autocomplete?: string; optional?: boolean; hint?: ComponentChildren; maxLength: number; inputMode?: 'email' | 'text' }) {
   const error = p.errors[p.name];
   const id = `contact-${p.name}`;
   const describedBy = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -104,7 +105,11 @@ export function ContactPageView(p: ContactPageProps) {
                 optional
                 autocomplete="off"
                 maxLength={40}
-                hint={`If your message is about an order, e.g. ${s.orderNumberPrefix}7K3M-9QX2.`}
+                hint={
+                  <>
+                    If your message is about an order, e.g. <span class="nowrap">{s.orderNumberPrefix}7K3M-9QX2</span>.
+                  </>
+                }
               />
               <div class={`field${topicError ? ' invalid' : ''}`}>
                 <label for="contact-topic">Topic</label>

@@ -118,7 +118,7 @@ export function ChangeOrCancel({ view, settings, token, state }: Props) {
         <p>
           Until your parcel is handed to the carrier you can ask us to cancel the order, or to send it to another address or with fewer items.{' '}
           {instant
-            ? 'We have not started preparing it yet, so a cancellation goes through at once and your refund starts right away.'
+            ? 'At this stage a cancellation goes through at once, and your refund starts right away.'
             : 'It is already being prepared, so our team checks whether it can still be stopped and emails you the answer.'}
         </p>
 
@@ -143,78 +143,81 @@ export function ChangeOrCancel({ view, settings, token, state }: Props) {
           {pending('modify') ? (
             <p class="muted">Your change request is with our team; we will email you the answer.</p>
           ) : (
-            <form method="post" action={action} novalidate>
-              <input type="hidden" name="type" value="modify" />
-              {formError(modifyState)}
-              <fieldset class={e('address') ? 'invalid' : undefined}>
-                <legend>
-                  New shipping address <span class="optional">(leave empty to keep the current one)</span>
-                </legend>
-                {e('address') ? <p class="field-error">{e('address')}</p> : null}
-                <Input id="change-name" name="name" label="Full name" value={v('name')} error={e('name')} autocomplete="shipping name" maxLength={100} />
-                <Input id="change-line1" name="line1" label="Address line 1" value={v('line1')} error={e('line1')} autocomplete="shipping address-line1" maxLength={200} />
-                <Input id="change-line2" name="line2" label="Address line 2" value={v('line2')} error={e('line2')} autocomplete="shipping address-line2" maxLength={200} optional />
-                <div class="row address-row">
-                  <Input id="change-city" name="city" label="City" value={v('city')} error={e('city')} autocomplete="shipping address-level2" maxLength={100} />
-                  <div class={`field${e('state') ? ' invalid' : ''}`}>
-                    <label for="change-state">State</label>
-                    <select id="change-state" name="state" autocomplete="shipping address-level1" aria-invalid={e('state') ? 'true' : undefined} aria-describedby={e('state') ? 'change-state-error' : undefined}>
-                      <option value="">Choose…</option>
-                      {Object.entries(US_STATES).map(([code, name]) => (
-                        <option value={code} selected={code === (v('state') ?? '').toUpperCase()}>
-                          {name}
-                        </option>
-                      ))}
-                    </select>
-                    {e('state') ? (
-                      <p class="field-error" id="change-state-error">
-                        {e('state')}
-                      </p>
-                    ) : null}
+            <details open={Boolean(modifyState)}>
+              <summary>Send it elsewhere, or with fewer items</summary>
+              <form method="post" action={action} novalidate>
+                <input type="hidden" name="type" value="modify" />
+                {formError(modifyState)}
+                <fieldset class={e('address') ? 'invalid' : undefined}>
+                  <legend>
+                    New shipping address <span class="optional">(leave empty to keep the current one)</span>
+                  </legend>
+                  {e('address') ? <p class="field-error">{e('address')}</p> : null}
+                  <Input id="change-name" name="name" label="Full name" value={v('name')} error={e('name')} autocomplete="shipping name" maxLength={100} />
+                  <Input id="change-line1" name="line1" label="Address line 1" value={v('line1')} error={e('line1')} autocomplete="shipping address-line1" maxLength={200} />
+                  <Input id="change-line2" name="line2" label="Address line 2" value={v('line2')} error={e('line2')} autocomplete="shipping address-line2" maxLength={200} optional />
+                  <div class="row address-row">
+                    <Input id="change-city" name="city" label="City" value={v('city')} error={e('city')} autocomplete="shipping address-level2" maxLength={100} />
+                    <div class={`field${e('state') ? ' invalid' : ''}`}>
+                      <label for="change-state">State</label>
+                      <select id="change-state" name="state" autocomplete="shipping address-level1" aria-invalid={e('state') ? 'true' : undefined} aria-describedby={e('state') ? 'change-state-error' : undefined}>
+                        <option value="">Choose…</option>
+                        {Object.entries(US_STATES).map(([code, name]) => (
+                          <option value={code} selected={code === (v('state') ?? '').toUpperCase()}>
+                            {name}
+                          </option>
+                        ))}
+                      </select>
+                      {e('state') ? (
+                        <p class="field-error" id="change-state-error">
+                          {e('state')}
+                        </p>
+                      ) : null}
+                    </div>
+                    <Input id="change-postalCode" name="postalCode" label="ZIP code" value={v('postalCode')} error={e('postalCode')} autocomplete="shipping postal-code" maxLength={10} inputMode="numeric" />
                   </div>
-                  <Input id="change-postalCode" name="postalCode" label="ZIP code" value={v('postalCode')} error={e('postalCode')} autocomplete="shipping postal-code" maxLength={10} inputMode="numeric" />
-                </div>
-              </fieldset>
-              <fieldset class={e('items') ? 'invalid' : undefined}>
-                <legend>Quantities</legend>
-                <p class="hint">Lower a quantity, or set it to 0 to remove the item. Items cannot be added: for more, place a new order.</p>
-                {e('items') ? <p class="field-error">{e('items')}</p> : null}
-                <ul class="plain request-items">
-                  {view.items.map((item, i) => {
-                    const name = qtyField(item.sku);
-                    const error = e(name);
-                    return (
-                      <li class={`field${error ? ' invalid' : ''}`}>
-                        <label for={`change-qty-${i}`}>
-                          {item.name}
-                          {Object.keys(item.options).length ? <span class="optional"> · {Object.values(item.options).join(', ')}</span> : null}
-                          <span class="hint"> (ordered: {item.quantity})</span>
-                        </label>
-                        <input
-                          id={`change-qty-${i}`}
-                          name={name}
-                          type="number"
-                          min={0}
-                          max={item.quantity}
-                          step={1}
-                          inputMode="numeric"
-                          value={v(name) ?? String(item.quantity)}
-                          aria-invalid={error ? 'true' : undefined}
-                          aria-describedby={error ? `change-qty-${i}-error` : undefined}
-                        />
-                        {error ? (
-                          <p class="field-error" id={`change-qty-${i}-error`}>
-                            {error}
-                          </p>
-                        ) : null}
-                      </li>
-                    );
-                  })}
-                </ul>
-              </fieldset>
-              <Message id="change-message" value={v('message')} error={e('message')} />
-              <button type="submit">Ask for changes</button>
-            </form>
+                </fieldset>
+                <fieldset class={e('items') ? 'invalid' : undefined}>
+                  <legend>Quantities</legend>
+                  <p class="hint">Lower a quantity, or set it to 0 to remove the item. Items cannot be added: for more, place a new order.</p>
+                  {e('items') ? <p class="field-error">{e('items')}</p> : null}
+                  <ul class="plain request-items">
+                    {view.items.map((item, i) => {
+                      const name = qtyField(item.sku);
+                      const error = e(name);
+                      return (
+                        <li class={`field${error ? ' invalid' : ''}`}>
+                          <label for={`change-qty-${i}`}>
+                            {item.name}
+                            {Object.keys(item.options).length ? <span class="optional"> · {Object.values(item.options).join(', ')}</span> : null}
+                            <span class="hint"> (ordered: {item.quantity})</span>
+                          </label>
+                          <input
+                            id={`change-qty-${i}`}
+                            name={name}
+                            type="number"
+                            min={0}
+                            max={item.quantity}
+                            step={1}
+                            inputMode="numeric"
+                            value={v(name) ?? String(item.quantity)}
+                            aria-invalid={error ? 'true' : undefined}
+                            aria-describedby={error ? `change-qty-${i}-error` : undefined}
+                          />
+                          {error ? (
+                            <p class="field-error" id={`change-qty-${i}-error`}>
+                              {error}
+                            </p>
+                          ) : null}
+                        </li>
+                      );
+                    })}
+                  </ul>
+                </fieldset>
+                <Message id="change-message" value={v('message')} error={e('message')} />
+                <button type="submit">Ask for changes</button>
+              </form>
+            </details>
           )}
         </div>
       </section>

@@ -234,7 +234,7 @@ export function TrackingPageView({ view, settings, token, reportedCase, report, 
 
           <Refunds view={view} settings={settings} />
           <Requests view={view} settings={settings} />
-          <Returns view={view} settings={settings} />
+          <Returns view={view} settings={settings} token={token} />
           <Cases view={view} settings={settings} />
           <Items view={view} />
           {view.canReportProblem ? <ReportForm token={token} state={report} /> : null}
@@ -288,7 +288,7 @@ function Parcel({ shipment: s, settings }: { shipment: ShipmentView; settings: S
         <div>
           <p class="parcel-carrier">{s.carrierName}</p>
           <p class="muted">
-            Tracking number <span class="mono">{s.trackingNumber}</span>
+            Tracking number <span class="mono nowrap">{s.trackingNumber}</span>
           </p>
         </div>
         <span class={`badge-status status-${s.status}`}>{eventLabel(s.status)}</span>
@@ -381,7 +381,12 @@ export function Requests({ view, settings }: { view: TrackingView; settings: Sto
             <span class="muted">
               {' '}
               · sent <Time at={r.createdAt} s={settings} short />
-              {r.caseNumber ? ` · case ${r.caseNumber}` : ''}
+              {r.caseNumber ? (
+                <>
+                  {' '}
+                  · case <span class="nowrap">{r.caseNumber}</span>
+                </>
+              ) : null}
             </span>
             {r.summary.length ? (
               <ul class="request-summary">
@@ -399,26 +404,38 @@ export function Requests({ view, settings }: { view: TrackingView; settings: Sto
 }
 
 /** Return, exchange and refund cases (filled by the after-sales feature). */
-export function Returns({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
-  if (!view.returns.length) return null;
+export function Returns({ view, settings, token }: { view: TrackingView; settings: StoreSettings; token: string }) {
+  const canApply = view.status === 'delivered';
+  if (!view.returns.length && !canApply) return null;
   return (
     <section class="panel" id="returns" aria-labelledby="returns-title">
       <h2 id="returns-title">Returns and exchanges</h2>
-      <ul class="plain track-list">
-        {view.returns.map((r) => (
-          <li>
-            <strong>
-              {word(RETURN_TYPES, r.type)} {r.number}
-            </strong>{' '}
-            · {word(RETURN_STATUSES, r.status)}
-            <span class="muted">
-              {' '}
-              · updated <Time at={r.updatedAt} s={settings} short />
-            </span>
-            {r.declineReason ? <p class="hint">{r.declineReason}</p> : null}
-          </li>
-        ))}
-      </ul>
+      {view.returns.length ? (
+        <ul class="plain track-list">
+          {view.returns.map((r) => (
+            <li>
+              <strong>{word(RETURN_TYPES, r.type)}</strong> · {word(RETURN_STATUSES, r.status)}
+              <span class="muted">
+                {' '}
+                {r.caseNumber ? `· case ${r.caseNumber} ` : ''}· updated <Time at={r.updatedAt} s={settings} short />
+              </span>
+              {/* The RMA number matters once the parcel may come back: after approval, and never for a refund only. */}
+              {r.type !== 'refund' && !['requested', 'declined'].includes(r.status) ? (
+                <p class="hint">
+                  RMA number <strong class="mono">{r.number}</strong>
+                </p>
+              ) : null}
+              {r.declineReason ? <p class="hint">{r.declineReason}</p> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {canApply ? (
+        <p>
+          Something not right? You can ask for a return, an exchange or a refund within {settings.returns.windowDays} days of delivery.{' '}
+          <a href={`/returns?t=${encodeURIComponent(token)}`}>Return or exchange items</a>
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -1,0 +1,109 @@
+// Opt-in part of `npm run bench` (BENCH_ORDERS=1000000): the back office and tracking with a
+// year of orders. Seeds a separate PostgreSQL database with `npm run seed -- --orders N`
+// (kept between runs while it already holds N orders), starts the store on it and measures
+// the admin order queue, order search and tracking lookup at 50 connections with a bearer token.
+import { execSync } from 'node:child_process';
+import pg from 'pg';
+import { load, type LoadResult } from './load.ts';
+import { startStore } from './store-process.ts';
+
+export type ScaleReport = { orders: number; seedSeconds?: number; rows: { name: string; result?: LoadResult; note?: string }[] };
+
+type Sample = { number: string; email: string; phone: string; name: string };
+
+const DB_NAME = 'casanova_bench_orders';
+
+async function prepareDatabase(pgUrl: string, orders: number, env: Record<string, string>): Promise<{ url: string; seedSeconds?: number }> {
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [DB_NAME])).rowCount;
+  if (!exists) await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  await admin.end();
+  const u = new URL(pgUrl);
+  u.pathname = `/${DB_NAME}`;
+  const url = u.toString();
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const have = exists ? await db.query('select count(*)::int as n from orders').then((r) => r.rows[0].n as number, () => 0) : 0;
+  await db.end();
+  if (have >= orders) return { url };
+  const started = performance.now();
+  execSync(`node --import tsx src/cli.ts seed --orders ${orders - have}`, { env: { ...process.env, ...env, DATABASE_URL: url, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
+  return { url, seedSeconds: Math.round((performance.now() - started) / 1000) };
+}
+
+/** Orders to search for and look up, spread over the whole table. */
+async function sampleOrders(url: string): Promise<Sample[]> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query(`select number, email, phone, shipping_address->>'name' as name from orders tablesample system (1) limit 40`);
+    return rows as Sample[];
+  } finally {
+    await db.end();
+  }
+}
+
+/** "+13045550142" → "(304) 555-0142", as staff type it. */
+const usPhone = (e164: string) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
+
+export async function orderScaleRun(o: { pgUrl: string; orders: number; seconds: number; admin: { email: string; password: string } }): Promise<ScaleReport> {
+  const env = { ADMIN_EMAIL: o.admin.email, ADMIN_PASSWORD: o.admin.password };
+  const { url, seedSeconds } = await prepareDatabase(o.pgUrl, o.orders, env);
+  const samples = await sampleOrders(url);
+  const report: ScaleReport = { orders: o.orders, seedSeconds, rows: [] };
+  const store = await startStore({ ...env, DATABASE_URL: url, WORKER: 'off' }, 3303);
+  try {
+    const tokenRes = await fetch(`${store.url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(o.admin) });
+    if (tokenRes.status !== 200) {
+      report.rows.push({ name: 'Admin API', note: `not measured: no admin token (${tokenRes.status})` });
+      return report;
+    }
+    const { token } = (await tokenRes.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}` };
+    const get = (path: string) => ({ path, headers });
+
+    // Every working tab (oldest first), a few pages deep, and the first pages of the finished ones.
+    const queue = [
+      ...['paid', 'verified', 'on_hold', 'preparing', 'packed', 'open'].flatMap((s) => [1, 2].map((p) => get(`/api/v1/admin/orders?status=${s}&page=${p}`))),
+      ...['shipped', 'delivered', 'cancelled'].flatMap((s) => [1, 3].map((p) => get(`/api/v1/admin/orders?status=${s}&page=${p}`))),
+    ];
+    report.rows.push({ name: 'Admin order queue (per state, paginated)', result: await load(store.url, { seconds: o.seconds, requests: queue }) });
+
+    const q = (v: string) => get(`/api/v1/admin/orders?q=${encodeURIComponent(v)}`);
+    const byKey = samples.flatMap((s) => [q(s.number), q(s.email), q(usPhone(s.phone)), q(s.number.slice(-4))]);
+    report.rows.push({ name: 'Order search: number, last 4, email, phone', result: await load(store.url, { seconds: o.seconds, requests: byKey }) });
+    const byName = samples.flatMap((s) => [q(s.name), q(s.name.split(' ')[1]!)]);
+    report.rows.push({ name: 'Order search: customer name (full, last name)', result: await load(store.url, { seconds: o.seconds, requests: byName }) });
+
+    const lookups = samples.map((s, i) => ({
+      method: 'POST' as const,
+      path: '/api/v1/tracking',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderNumber: s.number, contact: i % 2 ? s.email : usPhone(s.phone) }),
+    }));
+    report.rows.push({ name: 'Tracking lookup (API)', result: await load(store.url, { seconds: o.seconds, requests: lookups }) });
+  } finally {
+    await store.stop();
+  }
+  return report;
+}
+
+export function scaleMarkdown(r: ScaleReport, baseRps: number): string {
+  const lines = [
+    `### Data scale: ${r.orders.toLocaleString('en-US')} orders (PostgreSQL)`,
+    '',
+    `Seeded with \`npm run seed -- --orders ${r.orders}\`${r.seedSeconds !== undefined ? ` in ${r.seedSeconds} s` : ' (database kept from an earlier run)'}. Target: p99 under 50 ms at 50 connections.`,
+    '',
+    '| Measure | req/s | ratio to do-nothing | p50 ms | p99 ms | errors / non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of r.rows) {
+    lines.push(
+      row.result
+        ? `| ${row.name} | ${row.result.rps.toLocaleString('en-US')} | ${(row.result.rps / baseRps).toFixed(2)} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} / ${row.result.non2xx} |`
+        : `| ${row.name} | — | — | — | — | ${row.note} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
