@@ -146,7 +146,7 @@ describe('scale-out: three store processes on one PostgreSQL database', { skip: 
 
     // Every 201 the shoppers saw is an order in the database.
     const confirmed = results.filter((r) => r.status === 201).map((r) => r.number!);
-    const found = await rows<{ number: string }>(ctx.db, sql`select number from orders where number = any(${confirmed})`);
+    const found = await rows<{ number: string }>(ctx.db, sql`select number from orders where number in ${confirmed.length ? sql`(${sql.join(confirmed.map((n) => sql`${n}`), sql`, `)})` : sql`(null)`}`);
     assert.equal(found.length, confirmed.length, 'no confirmed order is lost');
 
     // The survivors' reconcilers void (or close) every payment the dead process left without an order.

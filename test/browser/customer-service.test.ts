@@ -105,6 +105,9 @@ describe('customer service in a browser', { skip: BROWSER_SKIP }, () => {
     const caseNumber = /SC-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(confirmation)![0];
     // Monday 9:00–12:00 and 14:00–15:00: four service hours.
     assert.match(confirmation, new RegExp(`expect our reply by ${saturday.plus({ days: 2 }).setLocale('en-US').toFormat('cccc, LLLL d')} at 15:00 ET`));
+    // The confirmation shows below the sticky header, then the whole page from the top.
+    await phone.screenshot({ path: 'test-output/contact-phone-sent-viewport.png' });
+    await phone.evaluate(() => window.scrollTo(0, 0));
     await screenshot(phone, 'contact-phone-sent');
     // Back to now: staff sessions and the new change request live in the present; the message is overdue by days.
     clock.set(realNow);
