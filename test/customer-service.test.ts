@@ -404,6 +404,47 @@ for (const { kind, skip } of DB_KINDS) {
       clock.set('2026-03-03T15:00:00Z');
     });
 
+    it('lets staff decide a request from its case page, and a cancellation settles a change still waiting', async () => {
+      const member = await addStaff(t.ctx, 'support', { name: 'Kim Decides' });
+      const login = await t.app.inject({ method: 'POST', url: '/admin/login', remoteAddress: newIp(), headers: FORM, payload: form({ email: member.email, password: member.password, next: '/admin' }) });
+      const session = login.cookies.find((c) => c.name === 'staff_session')!.value;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await t.app.inject({ url: '/admin/support', cookies: { staff_session: session } })).body)![1]!;
+      const post = (url: string, fields: Record<string, string>) =>
+        t.app.inject({ method: 'POST', url, cookies: { staff_session: session }, headers: FORM, payload: form({ _csrf: csrf, ...fields }) });
+
+      const o = await insertPaidOrder(t.ctx, { email: 'lou@example.com', items: [{ sku: 'LAMP-1', quantity: 2 }, { sku: 'MUG-1', quantity: 1 }] });
+      await orderService.verify(t.ctx, o.number, alex);
+      await orderService.startPreparing(t.ctx, o.number, alex);
+      const change = await createOrderRequestFor(t.ctx, o, { type: 'modify', changes: { items: [{ sku: 'MUG-1', quantity: 0 }] } });
+      const page = await t.app.inject({ url: `/admin/support/${change.caseNumber}`, cookies: { staff_session: session } });
+      assert.match(page.body, /Remove Test Mug \(1 ordered\)/);
+      assert.match(page.body, /goes back to the customer’s card/);
+
+      const noReason = await post(`/admin/support/${change.caseNumber}/decline`, { reason: '' });
+      assert.equal(noReason.statusCode, 422);
+      assert.match(noReason.body, /the reason is emailed to them/);
+
+      // The order is being prepared, so the customer's cancellation waits for staff; approving it settles the change too.
+      const cancel = await createOrderRequestFor(t.ctx, o, { type: 'cancel', message: 'Never mind, cancel it all.' });
+      assert.equal(cancel.request.status, 'pending');
+      const approved = await post(`/admin/support/${cancel.caseNumber}/approve`, {});
+      assert.equal(approved.statusCode, 303, approved.body.slice(0, 500));
+      assert.match(decodeURIComponent(approved.cookies.find((c) => c.name === 'admin_flash')!.value), /Request approved\. Order .* cancelled/);
+      const requests = await t.ctx.db.select().from(orderRequests).where(eq(orderRequests.orderId, o.id)).orderBy(asc(orderRequests.createdAt));
+      assert.deepEqual(
+        requests.map((r) => [r.type, r.status, r.declineReason]),
+        [
+          ['modify', 'declined', 'The order was cancelled, so this request no longer applies.'],
+          ['cancel', 'approved', null],
+        ],
+      );
+      assert.equal((await getCase(t.ctx, change.caseNumber!)).case.status, 'resolved');
+      const late = await post(`/admin/support/${change.caseNumber}/approve`, {});
+      assert.equal(late.statusCode, 409);
+      assert.match(late.body, /already been declined/);
+      assert.equal((await t.ctx.db.select().from(refunds).where(eq(refunds.orderId, o.id))).length, 1);
+    });
+
     it('shows the change-or-cancel forms on the tracking view and keeps what was typed when a change is refused', async () => {
       const o = await insertPaidOrder(t.ctx, { email: 'jo@example.com', items: [{ sku: 'LAMP-1', quantity: 2 }] });
       const token = signTrackingToken(t.ctx.secret, o.number, new Date(clock.now().getTime() + 86400_000));

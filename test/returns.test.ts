@@ -17,6 +17,7 @@ import type { Actor } from '../src/domain/orders/order-events.ts';
 import * as orderService from '../src/domain/orders/order-service.ts';
 import { updateSettings } from '../src/domain/settings/settings-service.ts';
 import type { OrderReceipt } from '../src/domain/checkout/order-receipt.ts';
+import { signTrackingToken } from '../src/domain/tracking/tracking-token.ts';
 
 const DAY = 86_400_000;
 const warehouse: Actor = { kind: 'staff', staffId: randomUUID(), email: 'wes@casanova.test' };
@@ -374,6 +375,39 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(line!.returnReceivedQuantity, 0);
       assert.equal(line!.refundedQuantity, 1);
       await step(id, 'close');
+    });
+
+    it('takes an exchange through the /returns form without JavaScript, keeping what was typed when refused', async () => {
+      const o = await deliveredOrder([{ sku: 'LAMP-1', quantity: 2 }]);
+      const token = encodeURIComponent(signTrackingToken(t.ctx.secret, o.number));
+      const form = await t.app.inject({ method: 'GET', url: `/returns?t=${token}` });
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /name="qty\.LAMP-1"/);
+      assert.match(form.body, /<option value="LAMP-2"[^>]*>Rust/);
+
+      const post = (fields: Record<string, string>) =>
+        t.app.inject({ method: 'POST', url: `/returns/apply?t=${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+      const refused = await post({ 'qty.LAMP-1': '1', 'exchange.LAMP-1': 'LAMP-2', type: 'exchange', reason: 'not_as_described', condition: '' });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, /Describe the condition/);
+      assert.match(refused.body, /<option value="1" selected>/);
+      assert.match(refused.body, /<input type="radio" name="type" value="exchange" checked/);
+
+      const sent = await post({ 'qty.LAMP-1': '1', 'exchange.LAMP-1': 'LAMP-2', type: 'exchange', reason: 'not_as_described', condition: 'The colour is much darker than in the photos.' });
+      assert.equal(sent.statusCode, 303, sent.body);
+      assert.match(sent.headers.location as string, /&sent=RMA-/);
+      const confirmation = await t.app.inject({ method: 'GET', url: sent.headers.location as string });
+      assert.match(confirmation.body, /We have your request/);
+      assert.match(confirmation.body, /Your case number is <strong class="mono">SC-/);
+      const [rc] = await t.ctx.db.select().from(returnCases).where(eq(returnCases.number, /sent=(RMA-[^&]+)/.exec(sent.headers.location as string)![1]!));
+      const detail = await t.app.inject({ method: 'GET', url: `/api/v1/admin/returns/${rc!.id}`, headers: { authorization: `Bearer ${await staffToken(t, 'owner')}` } });
+      assert.deepEqual(detail.json().items.map((i: { sku: string; exchangeFor: unknown }) => [i.sku, i.exchangeFor]), [['LAMP-1', { sku: 'LAMP-2', quantity: 1 }]]);
+
+      // Someone else's case number in the query string confirms nothing.
+      const other = await t.app.inject({ method: 'GET', url: `/returns?t=${token}&sent=RMA-2222-2222` });
+      assert.doesNotMatch(other.body, /We have your request/);
+      const forged = await t.app.inject({ method: 'GET', url: '/returns?t=CS-AAAA-AAAA.zzzz.bad' });
+      assert.equal(forged.statusCode, 403);
     });
 
     it('lists cases by status with counts, for staff who handle returns only', async () => {

@@ -98,6 +98,7 @@ describe('customer service in a browser', { skip: BROWSER_SKIP }, () => {
     await phone.getByRole('button', { name: 'Send message' }).click();
     assert.match(await phone.locator('#contact-email-error').innerText(), /valid email address/);
     assert.equal(await phone.getByLabel('Message', { exact: true }).inputValue(), 'Does the oat lamp come with a bulb?');
+    await phone.screenshot({ path: 'test-output/contact-phone-error-viewport.png' });
     await screenshot(phone, 'contact-phone-error');
     await phone.getByLabel('Email').fill('noah.brandt@example.com');
     await Promise.all([phone.waitForURL(/sent=/), phone.getByRole('button', { name: 'Send message' }).click()]);

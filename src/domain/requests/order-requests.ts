@@ -103,7 +103,6 @@ const caseNumberOf = async (tx: Tx, caseId: string | null) =>
  * Unknown order or wrong contact: the tracking lookup's one 404 (and its rate limits).
  */
 export async function createOrderRequest(ctx: AppContext, input: ContactedOrderRequest): Promise<RequestOutcome> {
-  parseNewRequest(input);
   const order = await lookupOrder(ctx, { orderNumber: input.orderNumber, contact: input.contact, clientIp: input.clientIp });
   return createOrderRequestFor(ctx, order, input);
 }

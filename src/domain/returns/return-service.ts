@@ -750,7 +750,8 @@ export async function exchangeReturn(ctx: AppContext, ref: string, actor: Actor)
     }
     await appendOrderEvent(tx, {
       orderId: replacement!.id,
-      type: 'placed',
+      // Not "placed": staff must see at once that this order is a replacement, not a sale.
+      type: 'exchange',
       actor,
       to: 'paid',
       details: { exchangeFor: rc.number, returnCaseId: rc.id, originalOrder: order.number, message: `Exchange for ${rc.number} (order ${order.number}): replacement at no charge` },

@@ -51,7 +51,9 @@ export async function adminReturnPages(app: FastifyInstance, { ctx }: { ctx: App
       } catch (err) {
         const refused = refusalOf(err, reply);
         if (!refused) throw err;
-        return casePage(req, reply, req.params.number, { action: name, message: refused.message, errors: refused.fields, values }, refused.status);
+        // Field errors are shown next to their fields, with the domain's summary above the page.
+        const message = refused.message ?? (err as DomainError).message;
+        return casePage(req, reply, req.params.number, { action: name, message, errors: refused.fields, values }, refused.status);
       }
     });
   }

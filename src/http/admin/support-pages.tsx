@@ -28,9 +28,10 @@ function inboxQuery(raw: Record<string, string | undefined>) {
 }
 
 export async function adminSupportPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  const read = { preHandler: requireStaff(ctx, 'orders.view') };
-  const act = { preHandler: requireStaff(ctx, 'support.reply') };
-  const decide = { preHandler: requireStaff(ctx, 'requests.decide') };
+  // Back-office pages are not part of the JSON API document.
+  const read = { preHandler: requireStaff(ctx, 'orders.view'), schema: { hide: true } };
+  const act = { preHandler: requireStaff(ctx, 'support.reply'), schema: { hide: true } };
+  const decide = { preHandler: requireStaff(ctx, 'requests.decide'), schema: { hide: true } };
   const zone = () => ctx.settings().serviceHours.timeZone;
 
   async function casePage(req: FastifyRequest, reply: FastifyReply, number: string, refused?: CasePageData['refused'], status = 200) {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
-import { getReturn, isReturnFilter, listReturns, type ReturnDetail } from '../../domain/returns/return-queries.ts';
+import { getReturn, listReturns, type ReturnDetail } from '../../domain/returns/return-queries.ts';
 import { RETURN_REASON_NAMES, RECEIVED_CONDITIONS } from '../../domain/returns/return-rules.ts';
 import {
   ACTION_TARGET,
@@ -148,10 +148,9 @@ export function returnsApi(ctx: AppContext): FastifyPluginAsyncZod {
           security,
           querystring: z.object({
             status: z
-              .string()
-              .refine(isReturnFilter, 'A status, "open" (every case not closed) or "all"')
+              .enum([...RETURN_STATUSES, 'open', 'all'])
               .default('open')
-              .describe(`${RETURN_STATUSES.join(', ')}, open or all`),
+              .describe('A status, "open" (every case not closed) or "all"'),
             page: z.coerce.number().int().min(1).max(10_000).default(1),
             limit: z.coerce.number().int().min(1).max(100).default(50),
           }),
@@ -181,8 +180,7 @@ export function returnsApi(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => {
-        const status = isReturnFilter(req.query.status) ? req.query.status : 'open';
-        const list = await listReturns(ctx.db, { status, page: req.query.page, limit: req.query.limit });
+        const list = await listReturns(ctx.db, { status: req.query.status, page: req.query.page, limit: req.query.limit });
         return {
           items: list.items.map((i) => ({
             id: i.id,

@@ -60,7 +60,7 @@ function sendContactPage(ctx: AppContext, req: FastifyRequest, reply: FastifyRep
 }
 
 export async function contactPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  app.get('/contact', async (req, reply) => {
+  app.get('/contact', { schema: { hide: true } }, async (req, reply) => {
     const { sent } = pageQuery.parse(req.query ?? {});
     // Only a real contact case is confirmed: the query string is the visitor's to edit.
     const found = sent ? await findCase(ctx.db, sent) : undefined;
@@ -68,7 +68,7 @@ export async function contactPages(app: FastifyInstance, { ctx }: { ctx: AppCont
     return sendContactPage(ctx, req, reply, { values: {}, errors: {}, sent: confirmed });
   });
 
-  app.post('/contact', { preHandler: sameOriginOnly }, async (req, reply) => {
+  app.post('/contact', { preHandler: sameOriginOnly, schema: { hide: true } }, async (req, reply) => {
     const values: ContactValues = formBody.parse(req.body ?? {});
     try {
       const sent = await sendContactMessage(ctx, values, req.ip);

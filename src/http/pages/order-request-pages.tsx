@@ -52,7 +52,7 @@ function formErrors(fields: Record<string, string>, skus: string[]): { errors: R
 }
 
 export async function orderRequestPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  app.post('/track/request', { preHandler: sameOriginOnly }, async (req, reply) => {
+  app.post('/track/request', { preHandler: sameOriginOnly, schema: { hide: true } }, async (req, reply) => {
     const token = trackQuery.parse(req.query ?? {}).t;
     const order = await orderFromLink(ctx, req, reply, token);
     if (!order) return reply;

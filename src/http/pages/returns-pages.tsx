@@ -124,7 +124,7 @@ export async function returnsPages(app: FastifyInstance, { ctx }: { ctx: AppCont
       const request = requestFrom(values, photos);
       skus = request.skus;
       const opened = await applyForReturnFor(ctx, order, request.input);
-      return reply.header('cache-control', 'no-store').redirect(`${returnsPath(token)}&sent=${encodeURIComponent(opened.number)}#return-sent`, 303);
+      return reply.header('cache-control', 'no-store').redirect(`${returnsPath(token)}&sent=${encodeURIComponent(opened.number)}`, 303);
     } catch (err) {
       if (!(err instanceof DomainError) || STATUS[err.code] >= 500) throw err;
       const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields;

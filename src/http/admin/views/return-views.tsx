@@ -184,7 +184,7 @@ function Actions(d: CasePageData) {
         <form method="post" action={`${base}/decline`} class="action-form return-action">
           {d.csrf}
           <div class={`field${refused('decline')?.errors.reason ? ' invalid' : ''}`}>
-            <label for="decline-reason">Reason</label>
+            <label for="decline-reason">Reason for declining</label>
             <textarea
               id="decline-reason"
               name="reason"

@@ -63,7 +63,10 @@ function DueCell({ c, now, timeZone }: { c: InboxItem; now: Date; timeZone: stri
   if (c.status !== 'open') return <span class="muted">—</span>;
   return (
     <>
-      {c.overdue ? <OverdueTag /> : null} <time datetime={c.dueAt.toISOString()}>{when(c.dueAt, timeZone, now)}</time>
+      {c.overdue ? <OverdueTag /> : null}{' '}
+      <time class="nowrap" datetime={c.dueAt.toISOString()}>
+        {when(c.dueAt, timeZone, now)}
+      </time>
       <span class="sub">{c.overdue ? `${age(now.getTime() - c.dueAt.getTime())} late` : `in ${age(c.serviceMsLeft)} of service time`}</span>
     </>
   );
@@ -142,7 +145,7 @@ export function InboxView(d: InboxPageData) {
                 <th scope="col">Order</th>
                 <th scope="col">Assignee</th>
                 <th scope="col">Due</th>
-                <th scope="col">Status</th>
+                {d.filter === 'all' ? <th scope="col">Status</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -166,12 +169,14 @@ export function InboxView(d: InboxPageData) {
                   </td>
                   <td class="nowrap">{c.orderNumber ? <a href={`/admin/orders/${c.orderNumber}`}>{c.orderNumber}</a> : <span class="muted">—</span>}</td>
                   <td>{c.assigneeName ?? <span class="muted">Unassigned</span>}</td>
-                  <td class="nowrap">
+                  <td class="due">
                     <DueCell c={c} now={d.now} timeZone={d.timeZone} />
                   </td>
-                  <td>
-                    <CaseStatusBadge status={c.status} />
-                  </td>
+                  {d.filter === 'all' ? (
+                    <td>
+                      <CaseStatusBadge status={c.status} />
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
@@ -249,10 +254,14 @@ function RequestPanel(d: CasePageData & { at: (d: Date) => string }) {
         {type} request <StatusBadge kind="request-" status={r.status} label={REQUEST_STATUSES[r.status as RequestStatus] ?? r.status} />
       </h2>
       {r.type === 'cancel' ? (
-        <p>The customer asks to cancel the whole order. Approving cancels it, puts the stock back and refunds what was paid.</p>
+        <p>
+          {r.status === 'pending'
+            ? 'The customer asks to cancel the whole order. Approving cancels it, puts the stock back and refunds what was paid.'
+            : 'The customer asked to cancel the whole order.'}
+        </p>
       ) : (
         <>
-          <p>The customer asks for these changes:</p>
+          <p>{r.status === 'pending' ? 'The customer asks for these changes:' : 'The customer asked for these changes:'}</p>
           <ul class="request-changes">
             {changes.map((line) => (
               <li>{line}</li>
@@ -274,17 +283,19 @@ function RequestPanel(d: CasePageData & { at: (d: Date) => string }) {
               {formatMoney(d.preview.tax, d.preview.currency)}), and <strong>{formatMoney(d.preview.refund, d.preview.currency)}</strong> goes back to the customer’s card.
             </p>
           ) : null}
-          <p class="hint">Approving updates the order and its totals (tax recomputed), puts removed units back in stock and refunds the difference.</p>
+          {r.status === 'pending' ? (
+            <p class="hint">Approving updates the order and its totals (tax recomputed), puts removed units back in stock and refunds the difference.</p>
+          ) : null}
         </>
       )}
+      {refused?.message ? (
+        <div class="alert alert-error" role="alert">
+          <strong>Not done:</strong> {refused.message}
+        </div>
+      ) : null}
       {r.status === 'pending' ? (
         d.canDecide ? (
           <>
-            {refused?.message ? (
-              <div class="alert alert-error" role="alert">
-                <strong>Not done:</strong> {refused.message}
-              </div>
-            ) : null}
             <div class="action-row">
               <form method="post" action={`/admin/support/${d.detail.case.number}/approve`} class="action-form">
                 {d.csrf}

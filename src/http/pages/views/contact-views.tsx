@@ -76,7 +76,7 @@ export function ContactPageView(p: ContactPageProps) {
         {s.serviceHours.firstReplyHours} working hours.
       </p>
       <div class="two-col">
-        <div>
+        <div id="write">
           {p.sent ? (
             <div class="alert alert-ok" role="status" id="contact-sent">
               <h2>Thank you, your message is with us</h2>
@@ -90,7 +90,7 @@ export function ContactPageView(p: ContactPageProps) {
               {p.alert}
             </div>
           ) : null}
-          <form class="panel contact-form" method="post" action="/contact" novalidate aria-labelledby="contact-form-title">
+          <form class="panel contact-form" method="post" action="/contact#write" novalidate aria-labelledby="contact-form-title">
             <h2 id="contact-form-title">Send us a message</h2>
             <div class="row">
               <Field name="name" label="Name" values={values} errors={errors} autocomplete="name" maxLength={100} />

@@ -97,7 +97,8 @@ export function ChangeOrCancel({ view, settings, token, state }: Props) {
 
   const pending = (type: string) => view.requests.find((r) => r.type === type && r.status === 'pending');
   const refused = (form: 'cancel' | 'modify') => (state?.form === form ? state : undefined);
-  const action = `/track/request?t=${encodeURIComponent(token)}`;
+  // The fragment brings a refused form back into view.
+  const action = (fragment: string) => `/track/request?t=${encodeURIComponent(token)}#${fragment}`;
   const instant = settings.requests.autoApproveCancelIn.includes(view.status);
   const cancelState = refused('cancel');
   const modifyState = refused('modify');
@@ -127,7 +128,7 @@ export function ChangeOrCancel({ view, settings, token, state }: Props) {
           {pending('cancel') ? (
             <p class="muted">Your cancellation request is with our team; we will email you the answer.</p>
           ) : (
-            <form method="post" action={action} novalidate>
+            <form method="post" action={action('change')} novalidate>
               <input type="hidden" name="type" value="cancel" />
               {formError(cancelState)}
               <Message id="cancel-message" value={cancelState?.values?.message} error={cancelState?.errors?.message} />
@@ -138,14 +139,14 @@ export function ChangeOrCancel({ view, settings, token, state }: Props) {
           )}
         </div>
 
-        <div class="request-form">
+        <div class="request-form" id="change-form">
           <h3>Change the order</h3>
           {pending('modify') ? (
             <p class="muted">Your change request is with our team; we will email you the answer.</p>
           ) : (
             <details open={Boolean(modifyState)}>
               <summary>Send it elsewhere, or with fewer items</summary>
-              <form method="post" action={action} novalidate>
+              <form method="post" action={action('change-form')} novalidate>
                 <input type="hidden" name="type" value="modify" />
                 {formError(modifyState)}
                 <fieldset class={e('address') ? 'invalid' : undefined}>

@@ -161,7 +161,10 @@ function ItemRow({ line, state, currency }: { line: ReturnableLine; state?: Appl
         <strong>{line.name}</strong>
         {extra ? <span class="muted"> · {extra}</span> : null}
         <span class="hint">
-          {line.quantity} bought at {formatMoney(line.unitPrice, currency)} · SKU <span class="mono">{line.sku}</span>
+          {line.quantity} bought at {formatMoney(line.unitPrice, currency)} ·{' '}
+          <span class="nowrap">
+            SKU <span class="mono">{line.sku}</span>
+          </span>
         </span>
       </div>
       {line.returnable > 0 ? (
@@ -262,7 +265,7 @@ export function ApplyView({ options, token, settings, state }: ApplyProps) {
               Some answers need attention: see the notes next to them.
             </div>
           ) : null}
-          <form class="panel returns-form" method="post" action={`/returns/apply?t=${encodeURIComponent(token)}`} enctype="multipart/form-data" novalidate>
+          <form class="returns-form" method="post" action={`/returns/apply?t=${encodeURIComponent(token)}`} enctype="multipart/form-data" novalidate>
             <fieldset class={e('items') ? 'invalid' : undefined} aria-describedby={describedBy(e('items') && 'items-error')}>
               <legend>Which items?</legend>
               <p class="hint">Choose how many of each item you want to send back or be refunded for.</p>
@@ -280,67 +283,75 @@ export function ApplyView({ options, token, settings, state }: ApplyProps) {
               <div class="choices">
                 {KINDS.map((k) => (
                   <label class="choice">
-                    <input type="radio" name="type" value={k.value} checked={chosenKind === k.value} required />
-                    <span class="choice-name">{k.label}</span>
-                    <span class="choice-detail">{k.detail}</span>
+                    {/* Named by the kind alone ("Return"); the explanation is its description. */}
+                    <input type="radio" name="type" value={k.value} checked={chosenKind === k.value} required aria-labelledby={`kind-${k.value}`} aria-describedby={`kind-${k.value}-detail`} />
+                    <span class="choice-name" id={`kind-${k.value}`}>
+                      {k.label}
+                    </span>
+                    <span class="choice-detail" id={`kind-${k.value}-detail`}>
+                      {k.detail}
+                    </span>
                   </label>
                 ))}
               </div>
             </fieldset>
 
-            <div class={`field${e('reason') ? ' invalid' : ''}`}>
-              <label for="reason">Reason</label>
-              <select id="reason" name="reason" required aria-invalid={e('reason') ? 'true' : undefined} aria-describedby={describedBy(e('reason') && 'reason-error')}>
-                <option value="" selected={!v('reason')}>
-                  Choose a reason
-                </option>
-                {Object.entries(RETURN_REASONS).map(([value, label]) => (
-                  <option value={value} selected={v('reason') === value}>
-                    {label}
+            <fieldset>
+              <legend>Tell us more</legend>
+              <div class={`field${e('reason') ? ' invalid' : ''}`}>
+                <label for="reason">Reason</label>
+                <select id="reason" name="reason" required aria-invalid={e('reason') ? 'true' : undefined} aria-describedby={describedBy(e('reason') && 'reason-error')}>
+                  <option value="" selected={!v('reason')}>
+                    Choose a reason
                   </option>
-                ))}
-              </select>
-              <FieldError id="reason" error={e('reason')} />
-            </div>
+                  {Object.entries(RETURN_REASONS).map(([value, label]) => (
+                    <option value={value} selected={v('reason') === value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+                <FieldError id="reason" error={e('reason')} />
+              </div>
 
-            <div class={`field${e('condition') ? ' invalid' : ''}`}>
-              <label for="condition">Condition</label>
-              <textarea
-                id="condition"
-                name="condition"
-                rows={5}
-                required
-                maxLength={CONDITION_MAX}
-                aria-invalid={e('condition') ? 'true' : undefined}
-                aria-describedby={describedBy('condition-hint', e('condition') && 'condition-error')}
-              >
-                {v('condition') ?? ''}
-              </textarea>
-              <p class="hint" id="condition-hint">
-                Describe the product as it is now: what is wrong, and whether it has been unpacked or used.
-              </p>
-              <FieldError id="condition" error={e('condition')} />
-            </div>
+              <div class={`field${e('condition') ? ' invalid' : ''}`}>
+                <label for="condition">Condition</label>
+                <textarea
+                  id="condition"
+                  name="condition"
+                  rows={5}
+                  required
+                  maxLength={CONDITION_MAX}
+                  aria-invalid={e('condition') ? 'true' : undefined}
+                  aria-describedby={describedBy('condition-hint', e('condition') && 'condition-error')}
+                >
+                  {v('condition') ?? ''}
+                </textarea>
+                <p class="hint" id="condition-hint">
+                  Describe the product as it is now: what is wrong, and whether it has been unpacked or used.
+                </p>
+                <FieldError id="condition" error={e('condition')} />
+              </div>
 
-            <div class={`field${e('photos') ? ' invalid' : ''}`}>
-              <label for="photos">
-                Photos <span class="optional">(optional)</span>
-              </label>
-              <input
-                id="photos"
-                name="photos"
-                type="file"
-                accept={ACCEPT}
-                multiple
-                aria-invalid={e('photos') ? 'true' : undefined}
-                aria-describedby={describedBy('photos-hint', e('photos') && 'photos-error')}
-              />
-              <p class="hint" id="photos-hint">
-                Up to {MAX_RETURN_PHOTOS} photos of the product and its packaging, {RETURN_PHOTO_MAX_BYTES / 1024 / 1024} MB each. Only our team sees them.
-                {state?.hadPhotos ? ' Please attach your photos again.' : ''}
-              </p>
-              <FieldError id="photos" error={e('photos')} />
-            </div>
+              <div class={`field${e('photos') ? ' invalid' : ''}`}>
+                <label for="photos">
+                  Photos <span class="optional">(optional)</span>
+                </label>
+                <input
+                  id="photos"
+                  name="photos"
+                  type="file"
+                  accept={ACCEPT}
+                  multiple
+                  aria-invalid={e('photos') ? 'true' : undefined}
+                  aria-describedby={describedBy('photos-hint', e('photos') && 'photos-error')}
+                />
+                <p class="hint" id="photos-hint">
+                  Up to {MAX_RETURN_PHOTOS} photos of the product and its packaging, {RETURN_PHOTO_MAX_BYTES / 1024 / 1024} MB each. Only our team sees them.
+                  {state?.hadPhotos ? ' Please attach your photos again.' : ''}
+                </p>
+                <FieldError id="photos" error={e('photos')} />
+              </div>
+            </fieldset>
 
             <button type="submit">Submit request</button>
           </form>
