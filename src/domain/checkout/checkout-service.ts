@@ -133,7 +133,11 @@ async function attempt(ctx: AppContext, provider: PaymentProvider, key: string, 
     });
     throw new DomainError('payment_declined', auth.message, { declineCode: auth.declineCode });
   }
-  await setPayment(ctx.db, paymentId, { status: 'authorized', providerTransactionId: auth.transactionId });
+  if (!(await setPayment(ctx.db, paymentId, { status: 'authorized', providerTransactionId: auth.transactionId }, ['pending']))) {
+    // The processor answered after the reconciliation grace and the attempt was closed meanwhile.
+    await voidAuthorization(ctx, provider, { id: paymentId, transactionId: auth.transactionId, voidKey: providerKey('void') }, 'Authorized after the checkout was closed.');
+    throw new DomainError('payment_failed', 'This checkout took too long and its payment was released; nothing was charged. Please place the order again.');
+  }
 
   let receipt: OrderReceipt;
   try {
@@ -237,7 +241,16 @@ async function createOrder(
   await tx.insert(stockLedger).values(
     lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)!, reason: 'sale', orderId: order.id })),
   );
-  const [payment] = await tx.update(payments).set({ orderId: order.id, updatedAt: sql`now()` }).where(eq(payments.id, a.paymentId)).returning();
+  // Only a payment still authorized and unclaimed: a checkout slower than the reconciliation
+  // grace may have had its authorization voided meanwhile, and an order must never stand on it.
+  const [payment] = await tx
+    .update(payments)
+    .set({ orderId: order.id, updatedAt: sql`now()` })
+    .where(and(eq(payments.id, a.paymentId), eq(payments.status, 'authorized'), isNull(payments.orderId)))
+    .returning();
+  if (!payment) {
+    throw new DomainError('payment_failed', 'This checkout took too long and its payment was released; nothing was charged. Please place the order again.');
+  }
   await tx.update(carts).set({ orderId: order.id, updatedAt: sql`now()` }).where(eq(carts.id, a.cartId));
   await appendOrderEvent(tx, {
     orderId: order.id,
@@ -389,12 +402,28 @@ export async function voidOrphanPayments(ctx: AppContext, olderThanMs = RECONCIL
         ctx.log.error({ paymentId: p.id, provider: p.provider }, 'orphan payment of an unknown provider');
         continue;
       }
-      const result = await provider.void({ transactionId: p.providerTransactionId, idempotencyKey: providerKeyOf(p, 'void') }).catch((err: unknown) => ({ status: 'failed' as const, message: String(err) }));
-      if (result.status !== 'voided') {
-        ctx.log.error({ paymentId: p.id, reason: result.message }, 'voiding an orphan payment failed');
+      const transactionId = p.providerTransactionId;
+      // The payment row stays locked while the provider voids: a checkout that is merely slow
+      // (not dead) waits here, then finds the payment released and creates no order; if it
+      // linked its order first, the row no longer qualifies and is left alone.
+      const outcome = await ctx.db.transaction(async (tx) => {
+        const [still] = await tx
+          .select({ id: payments.id })
+          .from(payments)
+          .where(and(eq(payments.id, p.id), eq(payments.status, 'authorized'), isNull(payments.orderId)))
+          .for('update');
+        if (!still) return 'linked';
+        const result = await provider.void({ transactionId, idempotencyKey: providerKeyOf(p, 'void') }).catch((err: unknown) => ({ status: 'failed' as const, message: String(err) }));
+        if (result.status !== 'voided') return result.message ?? 'void failed';
+        await tx.update(payments).set({ status: 'voided', message: 'Checkout interrupted: the authorization was released.', updatedAt: sql`now()` }).where(eq(payments.id, p.id));
+        return 'voided';
+      });
+      if (outcome === 'linked') continue;
+      if (outcome !== 'voided') {
+        ctx.log.error({ paymentId: p.id, reason: outcome }, 'voiding an orphan payment failed');
         continue;
       }
-      if (await setPayment(ctx.db, p.id, { status: 'voided', message: 'Checkout interrupted: the authorization was released.' }, ['authorized'])) voided++;
+      voided++;
     } else if (await setPayment(ctx.db, p.id, { status: 'failed', message: 'Checkout interrupted before the card processor answered; nothing was captured.' }, ['pending'])) {
       failed++;
     }
