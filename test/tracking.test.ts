@@ -131,6 +131,20 @@ for (const { kind, skip } of DB_KINDS) {
       assert.doesNotMatch(JSON.stringify(view), /12 Market St|Jane|casey\.jones/i);
     });
 
+    it('shows every change at once although views are cached: each change to the order drops its cached view', async () => {
+      const receipt = await placeTestOrder(t, [{ sku: 'MUG-1', quantity: 1 }]);
+      const view = async () => (await track(receipt.number, 'jane.doe@example.com')).json();
+      assert.equal((await view()).status, 'paid');
+      await orderService.verify(t.ctx, receipt.number, alex);
+      // The trigger's notification arrives right after the commit.
+      let status = '';
+      for (let i = 0; i < 50 && status !== 'verified'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        status = (await view()).status;
+      }
+      assert.equal(status, 'verified');
+    });
+
     it('answers an unknown order and a wrong email or phone with the same 404', async () => {
       const { number } = await shippedOrder();
       const unknown = readableNumber('CS-');

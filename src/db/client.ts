@@ -10,6 +10,9 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything queries can run on: the database or an open transaction. */
 export type Conn = Db | Tx;
 
+/** Payload handed to every listener after a lost notification connection came back: drop all caches. */
+export const ANY_CHANGE = '*';
+
 export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
@@ -34,25 +37,48 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => {}); // an idle client lost: the pool replaces it; queries report their own errors
   const db = drizzle(pool, { schema }) as unknown as Db;
-  let listener: import('pg').PoolClient | undefined;
+  let listener: Promise<import('pg').PoolClient> | undefined;
+  let closed = false;
   const handlers = new Map<string, ((p: string) => void)[]>();
+  const quote = (channel: string) => `"${channel.replace(/"/g, '')}"`;
+  // One connection holds every LISTEN. If it is lost (server restart, network), reconnect
+  // and tell every handler that anything may have changed meanwhile (payload ANY_CHANGE),
+  // so caches are dropped instead of serving what a missed notification would have cleared.
+  const connectListener = (): Promise<import('pg').PoolClient> =>
+    (listener = (async () => {
+      const client = await pool.connect();
+      client.on('notification', (n) => handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
+      client.on('error', () => {
+        client.release(true);
+        listener = undefined;
+        if (!closed) setTimeout(reconnect, 1000).unref();
+      });
+      for (const channel of handlers.keys()) await client.query(`LISTEN ${quote(channel)}`);
+      return client;
+    })());
+  const reconnect = () =>
+    connectListener().then(
+      () => handlers.forEach((list) => list.forEach((h) => h(ANY_CHANGE))),
+      () => {
+        listener = undefined;
+        if (!closed) setTimeout(reconnect, 1000).unref();
+      },
+    );
   return {
     db,
     kind: 'postgres',
     url,
     async listen(channel, fn) {
-      if (!listener) {
-        listener = await pool.connect();
-        listener.on('notification', (n) => handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
-      }
+      const client = await (listener ?? connectListener());
       if (!handlers.has(channel)) {
         handlers.set(channel, []);
-        await listener.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+        await client.query(`LISTEN ${quote(channel)}`);
       }
       handlers.get(channel)!.push(fn);
     },
     async close() {
-      listener?.release();
+      closed = true;
+      (await listener?.catch(() => undefined))?.release();
       await pool.end();
     },
   };

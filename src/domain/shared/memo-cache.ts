@@ -28,6 +28,13 @@ export class MemoCache<V> {
     return p;
   }
 
+  /** Forgets one key. Computations already under way are not stored: they may have read the old data. */
+  delete(key: string): void {
+    this.generation++;
+    this.map.delete(key);
+    this.inflight.delete(key);
+  }
+
   clear(): void {
     this.generation++;
     this.map.clear();

@@ -1,6 +1,6 @@
 // Fixed-window counters in the rate_limits table, shared by every instance on one
 // database. Each hit is one atomic upsert, so concurrent requests never lose a count.
-import { inArray, lt, eq, sql } from 'drizzle-orm';
+import { lt, eq, sql } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import { rateLimits } from '../../db/schema.ts';
 import { DomainError } from './errors.ts';
@@ -38,16 +38,16 @@ export async function hit(conn: Conn, key: string, limit: number, windowMs: numb
 }
 
 /**
- * Whether one more hit would still be within every given limit, without counting one (one
- * query for all keys): for limits that count only failures but must refuse every attempt
- * once reached (else a blocked client could go on guessing and learn which guess succeeds).
- * Refused: the longest wait among the limits reached.
+ * Whether one more hit would still be within every given limit, without counting one, judged
+ * from counter rows the caller read: for limits that count only failures but must refuse
+ * every attempt once reached (else a blocked client could go on guessing and learn which
+ * guess succeeds). Refused: the longest wait among the limits reached.
  */
-export async function peek(conn: Conn, checks: { key: string; limit: number }[], now: Date): Promise<Pick<RateLimitResult, 'allowed' | 'retryAfterSeconds'>> {
-  const found = await conn
-    .select({ key: rateLimits.key, count: rateLimits.count, resetAt: rateLimits.resetAt })
-    .from(rateLimits)
-    .where(inArray(rateLimits.key, checks.map((c) => c.key)));
+export function limitsReached(
+  found: { key: string; count: number; resetAt: Date }[],
+  checks: { key: string; limit: number }[],
+  now: Date,
+): Pick<RateLimitResult, 'allowed' | 'retryAfterSeconds'> {
   let retryAfterSeconds = 0;
   for (const row of found) {
     const limit = checks.find((c) => c.key === row.key)!.limit;

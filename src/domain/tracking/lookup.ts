@@ -6,14 +6,15 @@
 // reached every attempt is refused until the window ends, successful or not, so a blocked
 // client cannot keep guessing. Successful lookups are never counted or slowed.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { orders } from '../../db/schema.ts';
+import type { Db } from '../../db/client.ts';
+import { orders, rateLimits } from '../../db/schema.ts';
 import { phoneToE164 } from '../checkout/checkout-input.ts';
 import { canonicalOrderNumber } from '../orders/order-number.ts';
 import { DomainError, validationFailed, type FieldErrors } from '../shared/errors.ts';
-import { hit, peek, rateLimited, waitText } from '../shared/rate-limit.ts';
+import { hit, limitsReached, rateLimited, waitText } from '../shared/rate-limit.ts';
 import { signTrackingToken, verifyTrackingToken } from './tracking-token.ts';
 
 const MINUTE = 60_000;
@@ -84,6 +85,31 @@ const tooMany = (seconds: number) =>
   rateLimited(seconds, `Too many unsuccessful attempts. Please wait ${waitText(seconds)} and try again, or contact us and we will help.`);
 
 /**
+ * One round trip: the lookup's counters and the order's contact (always one row, the order
+ * columns empty when there is no such order). Prepared once per database.
+ */
+function buildLookupStatement(db: Db) {
+  return db
+    .select({
+      id: orders.id,
+      number: orders.number,
+      email: orders.email,
+      phone: orders.phone,
+      limits: sql<{ key: string; count: number; resetAt: string }[]>`(select coalesce(json_agg(json_build_object('key', ${rateLimits.key}, 'count', ${rateLimits.count}, 'resetAt', ${rateLimits.resetAt})), '[]'::json)
+        from ${rateLimits} where ${rateLimits.key} in (${sql.placeholder('ipKey')}, ${sql.placeholder('orderKey')}))`,
+    })
+    .from(sql`(select 1) as lookup`)
+    .leftJoin(orders, eq(orders.number, sql.placeholder('number')))
+    .prepare('tracking_lookup');
+}
+const lookupStatements = new WeakMap<Db, ReturnType<typeof buildLookupStatement>>();
+function lookupStatement(db: Db) {
+  let statement = lookupStatements.get(db);
+  if (!statement) lookupStatements.set(db, (statement = buildLookupStatement(db)));
+  return statement;
+}
+
+/**
  * The order with this number whose email or phone matches. Throws `validation_failed` for
  * input that cannot be right, `not_found` (the same error whatever was wrong) or
  * `rate_limited` with `retryAfterSeconds` once too many lookups failed.
@@ -95,10 +121,12 @@ export async function lookupOrder(ctx: AppContext, input: LookupInput): Promise<
   const orderKey = `track:order:${number}`;
   const { perIp, perOrder } = LOOKUP_LIMITS;
 
-  const limits = await peek(ctx.db, [{ key: ipKey, limit: perIp.limit }, { key: orderKey, limit: perOrder.limit }], now);
+  const [found] = await lookupStatement(ctx.db).execute({ number, ipKey, orderKey });
+  const counters = found!.limits.map((l) => ({ ...l, resetAt: new Date(l.resetAt) }));
+  const limits = limitsReached(counters, [{ key: ipKey, limit: perIp.limit }, { key: orderKey, limit: perOrder.limit }], now);
   if (!limits.allowed) throw tooMany(limits.retryAfterSeconds);
 
-  const [row] = await ctx.db.select({ id: orders.id, number: orders.number, email: orders.email, phone: orders.phone }).from(orders).where(eq(orders.number, number));
+  const row = found!.id ? { id: found!.id, number: found!.number!, email: found!.email!, phone: found!.phone! } : undefined;
   const order = row ?? NO_ORDER;
   const expected = contact.kind === 'email' ? `email:${order.email.toLowerCase()}` : `phone:${order.phone}`;
   const matches = timingSafeEqual(digest(expected), digest(contactKey(contact)));

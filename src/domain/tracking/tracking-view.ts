@@ -5,7 +5,7 @@
 // those features record rows, so later features only add rendering, not plumbing.
 import { count, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import type { Db } from '../../db/client.ts';
+import { ANY_CHANGE, type Db } from '../../db/client.ts';
 import {
   carrierEvents,
   orderEvents,
@@ -24,6 +24,7 @@ import { BEFORE_SHIPPING, isOrderStatus, type OrderStatus } from '../orders/orde
 import { carrierCustomerName, carrierTrackingUrl } from '../shipments/carriers.ts';
 import { notFound } from '../shared/errors.ts';
 import { MemoCache } from '../shared/memo-cache.ts';
+import { onOrderChange } from '../shared/change-bus.ts';
 import { estimateProcessingEnd, PROCESSING_STAGES, type ProcessingStage } from './estimate.ts';
 import { maskAddress, maskEmail, maskPhone, type MaskedAddress } from './masking.ts';
 
@@ -126,7 +127,7 @@ export type TrackingView = {
 
 /** Everything the customer may see of one order (call only after the lookup or a signed link proved access). */
 export async function trackingView(ctx: AppContext, orderId: string): Promise<TrackingView> {
-  const found = await loadTrackedOrder(ctx.db, orderId);
+  const found = await loadTrackedOrder(ctx, orderId);
   if (!found || !isOrderStatus(found.order.status)) throw notFound('Order');
   const { order, items, events, shipments: shipmentRows, refunds: refundRows, requests: requestRows, returns: returnRows, cases: caseRows } = found;
   const status = order.status as OrderStatus;
@@ -221,8 +222,8 @@ const maybeDate = (iso: Iso | null) => (iso ? new Date(iso) : null);
  * tracking page is read far more often than orders change, and one round trip instead of
  * nine keeps it cheap on both databases.
  */
-async function loadTrackedOrder(db: Db, orderId: string) {
-  const [row] = await db
+function trackedOrderStatement(db: Db) {
+  return db
     .select({
       order: orders,
       items: list<TrackedRows['items']>(
@@ -269,7 +270,38 @@ async function loadTrackedOrder(db: Db, orderId: string) {
       ),
     })
     .from(orders)
-    .where(eq(orders.id, orderId));
+    .where(eq(orders.id, sql.placeholder('orderId')))
+    .prepare('tracked_order');
+}
+
+// Prepared once per database: PostgreSQL then plans the seven subqueries once per
+// connection instead of on every lookup (planning was most of the statement's cost).
+const trackedOrderStatements = new WeakMap<Db, ReturnType<typeof trackedOrderStatement>>();
+
+/**
+ * What the database holds for one tracked order, kept per instance until the order changes:
+ * customers refresh tracking far more often than orders move, and a trigger announces
+ * every change to the order or anything under it (see change-bus.ts), on every instance.
+ */
+type TrackedOrder = Awaited<ReturnType<typeof readTrackedOrder>>;
+const trackedOrders = new WeakMap<AppContext, { cache: MemoCache<TrackedOrder | null>; listening: Promise<void> }>();
+
+async function loadTrackedOrder(ctx: AppContext, orderId: string) {
+  let entry = trackedOrders.get(ctx);
+  if (!entry) {
+    const cache = new MemoCache<TrackedOrder | null>(5000);
+    entry = { cache, listening: onOrderChange(ctx.database, (id) => (id === ANY_CHANGE ? cache.clear() : cache.delete(id))) };
+    trackedOrders.set(ctx, entry);
+  }
+  // Nothing is cached before this instance hears about changes.
+  await entry.listening;
+  return (await entry.cache.getOrCompute(orderId, async () => (await readTrackedOrder(ctx.db, orderId)) ?? null)) ?? undefined;
+}
+
+async function readTrackedOrder(db: Db, orderId: string) {
+  let statement = trackedOrderStatements.get(db);
+  if (!statement) trackedOrderStatements.set(db, (statement = trackedOrderStatement(db)));
+  const [row] = await statement.execute({ orderId });
   if (!row) return undefined;
   return {
     order: row.order,
