@@ -12,6 +12,7 @@ import { redactPaths } from './context.ts';
 import { VERSION } from './version.ts';
 import { toErrorResponse } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { authenticateBeforeValidation, refuseNulCharacters, requestLogSerializers } from './http/request-hardening.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { imageRoutes } from './http/images.ts';
@@ -53,7 +54,7 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.log.child({}, { redact: redactPaths }) as FastifyBaseLogger,
+    loggerInstance: ctx.log.child({}, { redact: redactPaths, serializers: requestLogSerializers }) as FastifyBaseLogger,
     // A hop count is accepted at run time although the type does not list it.
     trustProxy: (ctx.config.trustProxy ?? false) as boolean | string,
     bodyLimit: BODY_LIMIT,
@@ -76,6 +77,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, { limits: { fileSize: 8 * 1024 * 1024, files: 5, fields: 40, parts: 50 } });
   securityHeaders(app);
+  authenticateBeforeValidation(app);
+  refuseNulCharacters(app);
 
   await app.register(swagger, {
     openapi: {

@@ -160,7 +160,6 @@ describe('scale-out: three store processes on one PostgreSQL database', { skip: 
         ctx.db,
         sql`select count(*)::int as n from orders o where not exists (select 1 from payments p where p.order_id = o.id and p.status = 'captured')`,
       );
-      if (left!.n) console.log(await rows(ctx.db, sql`select o.number, o.status, p.status as pay, p.created_at, now() from orders o left join payments p on p.order_id = o.id where not exists (select 1 from payments p where p.order_id = o.id and p.status = 'captured')`));
       return left!.n === 0;
     });
     const after = await stockAndSold(ctx, PLENTY.sku);

@@ -109,7 +109,8 @@ async function seedBatch(q: Query, a: { from: bigint; count: number; prefix: str
               365 * power(random(), 1.3) as age_days, random() as r, random() as r2
        from generate_series($1::bigint, $1::bigint + $2 - 1) as k
      ), named as (
-       select g.*, (${arr(FIRST)})[1 + (k * 7 % ${FIRST.length})] as first, (${arr(LAST)})[1 + (k * 13 % ${LAST.length})] as last,
+       -- ${FIRST.length} × ${LAST.length} names, each pairing as common as the next.
+       select g.*, (${arr(FIRST)})[1 + (k % ${FIRST.length})] as first, (${arr(LAST)})[1 + ((k / ${FIRST.length}) % ${LAST.length})] as last,
               (k * 17 % ${PLACES.length}) + 1 as place
        from g
      )
@@ -125,7 +126,8 @@ async function seedBatch(q: Query, a: { from: bigint; count: number; prefix: str
             end as status,
             first || ' ' || last as name,
             lower(first) || '.' || lower(last) || (k % 997) || '@' || (${arr(DOMAINS)})[1 + (k % ${DOMAINS.length})] as email,
-            '+1' || (${arr(AREA_CODES)})[1 + (k * 3 % ${AREA_CODES.length})] || '555' || lpad((k * 7919 % 10000)::text, 4, '0') as phone,
+            -- About ten orders per phone number: customers come back.
+            '+1' || (${arr(AREA_CODES)})[1 + (k % ${AREA_CODES.length})] || '555' || lpad(((k / ${AREA_CODES.length}) * 7919 % 10000)::text, 4, '0') as phone,
             jsonb_build_object('name', first || ' ' || last, 'line1', (100 + k % 8900) || ' ' || (${arr(STREETS)})[1 + (k % ${STREETS.length})] || ' St',
                                'city', (${arr(PLACES.map((p) => p[0]!))})[place], 'state', (${arr(PLACES.map((p) => p[1]!))})[place],
                                'postalCode', (${arr(PLACES.map((p) => p[2]!))})[place], 'country', 'US')
