@@ -85,7 +85,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       info: { title: 'Casanova API', version: VERSION, description: 'Catalog, cart, checkout, orders, tracking, requests and returns.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: jsonSchemaTransform,
+    // The document describes the JSON API only; storefront and back-office pages stay out.
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      return input.url.startsWith('/api/v1/') ? out : { ...out, schema: { ...out.schema, hide: true } };
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
