@@ -73,8 +73,9 @@ export async function orderScaleRun(o: { pgUrl: string; orders: number; seconds:
     const q = (v: string) => get(`/api/v1/admin/orders?q=${encodeURIComponent(v)}`);
     const byKey = samples.flatMap((s) => [q(s.number), q(s.email), q(usPhone(s.phone)), q(s.number.slice(-4))]);
     report.rows.push({ name: 'Order search: number, last 4, email, phone', result: await load(store.url, { seconds: o.seconds, requests: byKey }) });
-    const byName = samples.flatMap((s) => [q(s.name), q(s.name.split(' ')[1]!)]);
-    report.rows.push({ name: 'Order search: customer name (full, last name)', result: await load(store.url, { seconds: o.seconds, requests: byName }) });
+    report.rows.push({ name: 'Order search: customer full name (~240 matches each)', result: await load(store.url, { seconds: o.seconds, requests: samples.map((s) => q(s.name)) }) });
+    // A last name alone matches one order in 60 (~16,000 here), all of them counted per state.
+    report.rows.push({ name: 'Order search: last name alone (~16,000 matches each)', result: await load(store.url, { seconds: o.seconds, requests: samples.map((s) => q(s.name.split(' ').at(-1)!)) }) });
 
     const lookups = samples.map((s, i) => ({
       method: 'POST' as const,
@@ -100,9 +101,9 @@ export function scaleMarkdown(r: ScaleReport, baseRps: number): string {
   ];
   for (const row of r.rows) {
     lines.push(
-      row.result
+      row.result && row.result.rps > 0
         ? `| ${row.name} | ${row.result.rps.toLocaleString('en-US')} | ${(row.result.rps / baseRps).toFixed(2)} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} / ${row.result.non2xx} |`
-        : `| ${row.name} | — | — | — | — | ${row.note} |`,
+        : `| ${row.name} | — | — | — | — | ${row.note ?? 'no request finished within the run'} |`,
     );
   }
   return lines.join('\n') + '\n';

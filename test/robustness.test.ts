@@ -13,7 +13,7 @@ import { checkoutBody, createTestCart, placeTestOrder } from './helpers/orders.t
 import { addStaff, staffToken } from './helpers/staff.ts';
 
 /** Runs per endpoint: enough to find a crash, few enough for CI. */
-const RUNS = { pglite: 60, postgres: 25 } as const;
+const RUNS = { pglite: 50, postgres: 25 } as const;
 
 /** A 4xx, never a 5xx; a 422 names at least one field. */
 function assertRefusedWell(res: LightMyRequestResponse, what: string) {

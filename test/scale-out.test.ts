@@ -105,8 +105,9 @@ describe('scale-out: three store processes on one PostgreSQL database', { skip: 
   });
 
   after(async () => {
-    for (const i of instances) if (i.child.exitCode === null) i.child.kill('SIGKILL');
-    await Promise.all(instances.map((i) => (i.child.exitCode === null ? new Promise((r) => i.child.once('exit', r)) : undefined)));
+    // A process killed by a signal has signalCode set and exitCode null.
+    const running = instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null);
+    await Promise.all(running.map((i) => new Promise((r) => i.child.once('exit', r).kill('SIGKILL'))));
     await smtp?.close();
     await database?.drop();
     await dropTemplates();

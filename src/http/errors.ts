@@ -1,6 +1,6 @@
 // One place maps domain error codes to HTTP status codes and shapes every error
 // response as { error: { code, message, details? } }. 5xx never leaks internals.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError } from 'fastify';
 import { DomainError, type ErrorCode } from '../domain/shared/errors.ts';
 
 export const STATUS: Record<ErrorCode, number> = {
@@ -67,12 +67,4 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     return { status, body: errorBody(code, message), expose: true };
   }
   return { status: 500, body: errorBody('internal', 'Something went wrong on our side. Please try again.'), expose: false };
-}
-
-export const wantsHtml = (req: FastifyRequest) => !req.url.startsWith('/api/') && req.headers.accept?.includes('text/html') !== false;
-
-export function sendError(reply: FastifyReply, err: unknown) {
-  const { status, body, headers } = toErrorResponse(err);
-  if (headers) reply.headers(headers);
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

@@ -5,32 +5,20 @@
 // calls carry idempotency keys.
 import type { AppContext } from '../context.ts';
 import { captureUncapturedPayments, voidOrphanPayments } from '../domain/checkout/checkout-service.ts';
+import { runEvery, type PeriodicJob } from './periodic.ts';
 
-export type PaymentReconciler = { stop(): Promise<void> };
-
-export function startPaymentReconciler(ctx: AppContext): PaymentReconciler {
+export function startPaymentReconciler(ctx: AppContext): PeriodicJob {
   const log = ctx.log.child({ component: 'payment-reconciler' });
   const graceMs = ctx.config.reconcileAfterMs;
   // Often enough that an orphan waits little past its grace period, never more than once a minute.
   const intervalMs = Math.min(60_000, Math.max(1_000, Math.round(graceMs / 3)));
-  let running: Promise<unknown> | undefined;
-  const tick = () => {
-    if (running) return;
-    running = (async () => {
+  return runEvery(
+    intervalMs,
+    async () => {
       const orphans = await voidOrphanPayments(ctx, graceMs);
       const uncaptured = await captureUncapturedPayments(ctx, graceMs);
       if (orphans.voided + orphans.failed + uncaptured.captured + uncaptured.voided > 0) log.warn({ orphans, uncaptured }, 'settled interrupted checkout payments');
-    })()
-      .catch((err) => log.error({ err }, 'payment reconciliation failed; trying again at the next interval'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
-  };
+    (err) => log.error({ err }, 'payment reconciliation failed; trying again at the next interval'),
+  );
 }

@@ -4,26 +4,13 @@
 // FOR UPDATE SKIP LOCKED, and the provider call is idempotent by refund id.
 import type { AppContext } from '../context.ts';
 import { retryDueRefunds } from '../domain/payments/refund-service.ts';
+import { runEvery, type PeriodicJob } from './periodic.ts';
 
-export type RefundRetrier = { stop(): Promise<void> };
-
-export function startRefundRetrier(ctx: AppContext, { intervalMs = 30_000 }: { intervalMs?: number } = {}): RefundRetrier {
+export function startRefundRetrier(ctx: AppContext, { intervalMs = 30_000 }: { intervalMs?: number } = {}): PeriodicJob {
   const log = ctx.log.child({ component: 'refund-retrier' });
-  let running: Promise<unknown> | undefined;
-  const tick = () => {
-    // A slow provider must not stack runs on top of each other.
-    if (running) return;
-    running = retryDueRefunds(ctx)
-      .catch((err) => log.error({ err }, 'refund retry run failed; trying again at the next interval'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runEvery(
+    intervalMs,
+    () => retryDueRefunds(ctx),
+    (err) => log.error({ err }, 'refund retry run failed; trying again at the next interval'),
+  );
 }

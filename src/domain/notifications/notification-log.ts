@@ -1,9 +1,11 @@
 // The notification log: what was sent about an order or a case, when, to whom, and how
-// delivery went. The outbox rows are the log; nothing is copied elsewhere.
+// delivery went; store-wide, the latest emails, the failed ones and how many are in each
+// state. The outbox rows are the log; nothing is copied elsewhere.
 import { and, count, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import { orders, outbox, supportCases } from '../../db/schema.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
+import { canonicalOrderNumber } from '../orders/order-number.ts';
 import { wakeOutboxWorkers } from './outbox.ts';
 
 export type DeliveryStatus =
@@ -31,7 +33,8 @@ export type NotificationLogEntry = {
   nextAttemptAt: Date | null;
 };
 
-export type FailedDelivery = NotificationLogEntry & {
+/** A log entry with the order or case it is about, for the store-wide lists. */
+export type Delivery = NotificationLogEntry & {
   orderId: string | null;
   orderNumber: string | null;
   caseId: string | null;
@@ -67,26 +70,36 @@ export async function notificationLog(conn: Conn, about: { orderId?: string; cas
   return rows.map(toEntry);
 }
 
-/** Emails that gave up, newest first, for staff to look at and retry. */
-export async function failedDeliveries(
+/** A page of deliveries, each with the order or case it is about. */
+export type DeliveryPage = { items: Delivery[]; total: number; page: number; pageSize: number };
+
+/**
+ * The newest outbox rows first, with the order or case each is about: every delivery for
+ * the mail screen's log, or only those in one state (the failed ones staff may retry).
+ */
+export async function listDeliveries(
   conn: Conn,
-  { page = 1, pageSize = 50 }: { page?: number; pageSize?: number } = {},
-): Promise<{ items: FailedDelivery[]; total: number; page: number; pageSize: number }> {
+  { status, page = 1, pageSize = 50 }: { status?: DeliveryStatus; page?: number; pageSize?: number } = {},
+): Promise<DeliveryPage> {
   const size = Math.min(Math.max(1, Math.floor(pageSize)), 200);
   const current = Math.max(1, Math.floor(page));
-  const failed = eq(outbox.status, 'failed');
+  const where = status ? eq(outbox.status, status) : undefined;
   const items = await conn
     .select({ ...entryColumns, orderId: outbox.orderId, orderNumber: orders.number, caseId: outbox.caseId, caseNumber: supportCases.number })
     .from(outbox)
     .leftJoin(orders, eq(orders.id, outbox.orderId))
     .leftJoin(supportCases, eq(supportCases.id, outbox.caseId))
-    .where(failed)
+    .where(where)
     .orderBy(desc(outbox.id))
     .limit(size)
     .offset((current - 1) * size);
-  const [totals] = await conn.select({ n: count() }).from(outbox).where(failed);
-  return { items: items.map(toEntry), total: totals?.n ?? 0, page: current, pageSize: size };
+  const [totals] = await conn.select({ n: count() }).from(outbox).where(where);
+  return { items: items.map(toEntry), total: Number(totals?.n ?? 0), page: current, pageSize: size };
 }
+
+/** Emails that gave up, newest first, for staff to look at and retry. */
+export const failedDeliveries = (conn: Conn, paging: { page?: number; pageSize?: number } = {}): Promise<DeliveryPage> =>
+  listDeliveries(conn, { ...paging, status: 'failed' });
 
 /**
  * Puts a failed email back in the queue, due now. Its attempts are kept, so if it fails
@@ -105,4 +118,20 @@ export async function retryDelivery(conn: Conn, outboxId: number): Promise<Notif
   }
   await wakeOutboxWorkers(conn);
   return toEntry(row);
+}
+
+/** How many emails are in each delivery state (states with none are 0). */
+export async function deliveryCounts(conn: Conn): Promise<Record<DeliveryStatus, number>> {
+  const byStatus = await conn.select({ status: outbox.status, n: count() }).from(outbox).groupBy(outbox.status);
+  const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+  for (const row of byStatus) if (row.status in counts) counts[row.status as DeliveryStatus] = Number(row.n);
+  return counts;
+}
+
+/** One order's notification log, found by its number as people type it. */
+export async function orderNotifications(conn: Conn, number: string): Promise<{ number: string; items: NotificationLogEntry[] }> {
+  const canonical = canonicalOrderNumber(number);
+  const [order] = canonical ? await conn.select({ id: orders.id, number: orders.number }).from(orders).where(eq(orders.number, canonical)) : [];
+  if (!order) throw notFound('Order');
+  return { number: order.number, items: await notificationLog(conn, { orderId: order.id }) };
 }

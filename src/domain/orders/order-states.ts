@@ -51,7 +51,8 @@ export const FINAL_STATES: readonly OrderStatus[] = ['delivered', 'cancelled'];
 /** States in which the order has not entered shipping: changes and cancellation are still possible. */
 export const BEFORE_SHIPPING: readonly OrderStatus[] = ['paid', 'verified', 'on_hold', 'preparing', 'packed'];
 
-export const isOrderStatus = (s: string): s is OrderStatus => s in ORDER_STATES;
+// Own keys only: `in` would also accept "valueOf" or "constructor" from the prototype.
+export const isOrderStatus = (s: string): s is OrderStatus => Object.hasOwn(ORDER_STATES, s);
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return TRANSITIONS[from].includes(to);

@@ -393,20 +393,3 @@ export async function previewChange(ctx: AppContext, request: OrderRequest): Pro
     return { problem: reasonsOf(err) };
   }
 }
-
-/** One request with its case number, for the API and the case page. */
-export async function getRequest(ctx: AppContext, id: string): Promise<RequestOutcome> {
-  const [row] = UUID.test(id)
-    ? await ctx.db
-        .select({ request: orderRequests, caseNumber: supportCases.number, order: orders })
-        .from(orderRequests)
-        .innerJoin(orders, eq(orders.id, orderRequests.orderId))
-        .leftJoin(supportCases, eq(supportCases.id, orderRequests.caseId))
-        .where(eq(orderRequests.id, id))
-    : [];
-  if (!row) throw notFound('Request');
-  // A cancellation's refund is the cancel verb's (keyed by the order); a change's is keyed by the request.
-  const cause = row.request.type === 'cancel' ? and(eq(refunds.source, 'cancellation'), eq(refunds.orderId, row.order.id)) : and(eq(refunds.source, 'modification'), eq(refunds.sourceId, id));
-  const [refund] = row.request.status === 'approved' ? await ctx.db.select().from(refunds).where(cause) : [];
-  return { request: row.request, caseNumber: row.caseNumber, order: row.order, refund: refund ?? null };
-}

@@ -29,12 +29,13 @@ const SPARE_SPEC_ROWS = 2;
 export const dollars = (cents: number | null) => (cents === null ? '' : (cents / 100).toFixed(2));
 
 /**
- * "$1,249.5" → 124950 cents; a message when it is not an amount. Commas are accepted only
- * as thousands separators, so a decimal comma ("48,0") is refused rather than read as 480.
+ * "$1,249.5" → 124950 cents; a message (with `example`, an amount typical of the field) when it
+ * is not an amount. Commas are accepted only as thousands separators, so a decimal comma
+ * ("48,0") is refused rather than read as 480. The settings form reads its amounts with it too.
  */
-export function centsOf(value: string): number | string {
+export function centsOf(value: string, example = '49.95'): number | string {
   const m = /^\$?\s*(\d{1,7}|\d{1,3}(?:,\d{3}){1,2})(?:\.(\d{1,2}))?$/.exec(value.trim());
-  return m ? Number(m[1]!.replace(/,/g, '')) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : 'Enter an amount in dollars, like 49.95.';
+  return m ? Number(m[1]!.replace(/,/g, '')) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : `Enter an amount in dollars, like ${example}.`;
 }
 
 /** { colour: "Oat", size: "M" } → "colour=Oat, size=M". */

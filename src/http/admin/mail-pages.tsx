@@ -5,8 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { listMailFiles, mailDir, mailFileName, readMailFile, type MailFile } from '../../domain/notifications/mailer.ts';
-import { failedDeliveries, retryDelivery } from '../../domain/notifications/notification-log.ts';
-import { deliveryCounts, recentNotifications } from '../../domain/notifications/recent-notifications.ts';
+import { deliveryCounts, failedDeliveries, listDeliveries, retryDelivery } from '../../domain/notifications/notification-log.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { can } from '../../domain/staff/roles.ts';
 import { outboxMessageId } from '../../jobs/outbox-worker.ts';
@@ -47,7 +46,7 @@ export async function adminMailPages(app: FastifyInstance, { ctx }: { ctx: AppCo
     const page = Math.min(10_000, Math.max(1, Math.floor(Number(req.query.page)) || 1));
     const counts = await deliveryCounts(ctx.db);
     const failed = await failedDeliveries(ctx.db, { page: 1, pageSize: 50 });
-    const recent = await recentNotifications(ctx.db, { page, pageSize: LOG_PAGE_SIZE });
+    const recent = await listDeliveries(ctx.db, { page, pageSize: LOG_PAGE_SIZE });
     const files = usesFiles() ? await listMailFiles(dir(), FILES_SHOWN) : undefined;
     const main = render(
       <MailView

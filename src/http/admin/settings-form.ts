@@ -6,6 +6,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { StoreSettings } from '../../domain/settings/store-settings.ts';
 import { BEFORE_SHIPPING, type OrderStatus } from '../../domain/orders/order-states.ts';
 import { isUsState } from '../../domain/checkout/us-states.ts';
+import { centsOf } from './catalog-form.ts';
 import { list, text, type FormErrors, type FormValues } from './views/form.tsx';
 
 /** ISO weekday number → name, Monday first. */
@@ -85,10 +86,7 @@ export function formToSettings(current: StoreSettings, form: FormValues): { inpu
     return result as T;
   };
   const whole = (v: string) => (/^\d{1,7}$/.test(v) ? Number(v) : 'Enter a whole number.');
-  const cents = (v: string) => {
-    const m = /^\$?\s*(\d{1,7})(?:\.(\d{1,2}))?$/.exec(v.replace(/,/g, ''));
-    return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : 'Enter an amount in dollars, like 6.95.';
-  };
+  const cents = (v: string) => centsOf(v, '6.95');
   const basisPoints = (v: string) => {
     const m = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(v);
     return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : 'Enter a percentage, like 6 or 7.25.';

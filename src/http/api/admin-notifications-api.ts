@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
-import { orderNotifications } from '../../domain/notifications/recent-notifications.ts';
+import { orderNotifications } from '../../domain/notifications/notification-log.ts';
 import { requireApiStaff } from '../admin/auth.ts';
 import { errors } from './schemas.ts';
 

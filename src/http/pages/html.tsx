@@ -9,6 +9,3 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /** Escapes text for HTML (for the few string templates that skip Preact, e.g. <title>). */
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-
-/** Marks an already rendered, trusted fragment for embedding in a component. */
-export const Raw = ({ html }: { html: string }) => <div class="raw" dangerouslySetInnerHTML={{ __html: html }} />;

@@ -4,6 +4,7 @@
 // cart count, spliced in as text.
 import type { AppContext } from '../../context.ts';
 import type { StoreSettings } from '../../domain/settings/store-settings.ts';
+import { telHref } from '../../domain/shared/phone.ts';
 import { describeWeeklyHours } from '../../domain/support/service-hours.ts';
 import { render, escapeHtml } from './html.tsx';
 import { assetUrl } from '../assets.ts';
@@ -107,7 +108,7 @@ function Footer({ settings }: { settings: StoreSettings }) {
           <address>
             {c.address}
             <br />
-            Phone: <a href={`tel:${c.phone.replace(/[^\d+]/g, '')}`}>{c.phone}</a>
+            Phone: <a href={telHref(c.phone)}>{c.phone}</a>
             <br />
             Email: <a href={`mailto:${c.email}`}>{c.email}</a>
           </address>

@@ -11,7 +11,7 @@ export async function policyPages(app: FastifyInstance, { ctx }: { ctx: AppConte
   ctx.onChange('settings', () => cache.clear());
   app.get<{ Params: { slug: string } }>('/policies/:slug', async (req, reply) => {
     const slug = req.params.slug;
-    if (!(slug in POLICIES)) return reply.callNotFound();
+    if (!Object.hasOwn(POLICIES, slug)) return reply.callNotFound();
     const main = await cache.getOrCompute(slug, async () => render(<PolicyView slug={slug as PolicySlug} s={ctx.settings()} />));
     return sendPage(ctx, req, reply, { title: POLICIES[slug as PolicySlug], main });
   });

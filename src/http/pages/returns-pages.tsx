@@ -11,8 +11,10 @@ import { applyForReturnFor, type NewReturn } from '../../domain/returns/return-s
 import { DomainError, validationFailed } from '../../domain/shared/errors.ts';
 import { lookupLinkToken, lookupOrder, orderFromTrackingToken, type OrderRef } from '../../domain/tracking/lookup.ts';
 import { STATUS } from '../errors.ts';
+import { readPhotoForm } from '../photo-form.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
+import { lookupRefusal } from './tracking-pages.tsx';
 import { sendPage } from './visitor.ts';
 import { ApplyView, FindOrderView, SentView, exchangeField, qtyField, type ApplyFormState, type FindFormProps } from './views/returns-views.tsx';
 
@@ -102,12 +104,9 @@ export async function returnsPages(app: FastifyInstance, { ctx }: { ctx: AppCont
       const order = await lookupOrder(ctx, { orderNumber: values.orderNumber ?? '', contact: values.contact ?? '', clientIp: req.ip });
       return reply.header('cache-control', 'no-store').redirect(returnsPath(lookupLinkToken(ctx, order.number)), 303);
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const details = err.details as { fields?: Record<string, string>; retryAfterSeconds?: number } | undefined;
-      if (details?.retryAfterSeconds) reply.header('retry-after', String(details.retryAfterSeconds));
-      if (err.code === 'validation_failed') return sendFind(ctx, req, reply, { values, errors: details?.fields ?? {} }, 422);
-      if (err.code === 'not_found' || err.code === 'rate_limited') return sendFind(ctx, req, reply, { values, errors: {}, alert: err.message }, STATUS[err.code]);
-      throw err;
+      const refused = lookupRefusal(err, reply);
+      if (!refused) throw err;
+      return sendFind(ctx, req, reply, { values, errors: refused.errors, alert: refused.message }, refused.status);
     }
   });
 
@@ -120,7 +119,7 @@ export async function returnsPages(app: FastifyInstance, { ctx }: { ctx: AppCont
     let photos: Buffer[] = [];
     let skus: string[] = [];
     try {
-      photos = await readForm(req, values);
+      photos = await readPhotoForm(req, values, { maxPhotos: MAX_RETURN_PHOTOS, maxBytes: RETURN_PHOTO_MAX_BYTES });
       const request = requestFrom(values, photos);
       skus = request.skus;
       const opened = await applyForReturnFor(ctx, order, request.input);
@@ -134,37 +133,4 @@ export async function returnsPages(app: FastifyInstance, { ctx }: { ctx: AppCont
       return sendApply(ctx, req, reply, order, token, { values, errors: mapped.errors, message, hadPhotos: photos.length > 0 }, STATUS[err.code]);
     }
   });
-}
-
-/**
- * Reads the request form: text fields into `fields`, photos as buffers. Too many or too
- * large photos are refused (422 naming the field); a form without photos may come urlencoded.
- */
-async function readForm(req: FastifyRequest, fields: Record<string, string>): Promise<Buffer[]> {
-  if (!req.isMultipart()) {
-    for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) if (typeof v === 'string' && k.length <= 100 && v.length <= 10_000) fields[k] = v;
-    return [];
-  }
-  const photos: Buffer[] = [];
-  try {
-    for await (const part of req.parts({ limits: { fileSize: RETURN_PHOTO_MAX_BYTES, files: MAX_RETURN_PHOTOS } })) {
-      if (part.type === 'field') {
-        if (typeof part.value === 'string' && part.fieldname.length <= 100 && part.value.length <= 10_000) fields[part.fieldname] = part.value;
-        continue;
-      }
-      // A file input left empty still sends one nameless, empty part.
-      if (part.fieldname !== 'photos' || !part.filename) {
-        part.file.resume();
-        continue;
-      }
-      const bytes = await part.toBuffer();
-      if (bytes.length > 0) photos.push(bytes);
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw validationFailed({ photos: `Each photo can be at most ${RETURN_PHOTO_MAX_BYTES / 1024 / 1024} MB.` });
-    if (code === 'FST_FILES_LIMIT') throw validationFailed({ photos: `Attach at most ${MAX_RETURN_PHOTOS} photos.` });
-    throw err;
-  }
-  return photos;
 }

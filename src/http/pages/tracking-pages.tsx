@@ -6,11 +6,12 @@ import { z } from 'zod';
 import type { ComponentChildren } from 'preact';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { DomainError, validationFailed } from '../../domain/shared/errors.ts';
+import { DomainError } from '../../domain/shared/errors.ts';
 import { MAX_PROBLEM_PHOTOS, PROBLEM_PHOTO_MAX_BYTES, reportDeliveryProblem } from '../../domain/support/delivery-problem.ts';
 import { lookupLinkToken, lookupOrder, orderFromTrackingToken, type OrderRef } from '../../domain/tracking/lookup.ts';
 import { trackingView } from '../../domain/tracking/tracking-view.ts';
 import { STATUS } from '../errors.ts';
+import { readPhotoForm } from '../photo-form.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
 import { sendPage } from './visitor.ts';
@@ -64,6 +65,19 @@ export async function sendTrackingPage(ctx: AppContext, req: FastifyRequest, rep
   return sendPage(ctx, req, reply, { title: `Order ${view.number}`, main, noindex: true }, o.status ?? 200);
 }
 
+/**
+ * What a refused lookup (here or on /returns) shows: the field errors (422), or why no order
+ * was found or how long to wait (with Retry-After); undefined for anything else (rethrow it).
+ */
+export function lookupRefusal(err: unknown, reply: FastifyReply): { status: number; errors: Record<string, string>; message?: string } | undefined {
+  if (!(err instanceof DomainError)) return undefined;
+  const details = err.details as { fields?: Record<string, string>; retryAfterSeconds?: number } | undefined;
+  if (details?.retryAfterSeconds) reply.header('retry-after', String(details.retryAfterSeconds));
+  if (err.code === 'validation_failed') return { status: 422, errors: details?.fields ?? {} };
+  if (err.code === 'not_found' || err.code === 'rate_limited') return { status: STATUS[err.code], errors: {}, message: err.message };
+  return undefined;
+}
+
 /** The order behind `?t=`, or the lookup form with the expired-link message (and undefined). */
 export async function orderFromLink(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<OrderRef | undefined> {
   const order = token ? await orderFromTrackingToken(ctx, token) : undefined;
@@ -86,12 +100,9 @@ export async function trackingPages(app: FastifyInstance, { ctx }: { ctx: AppCon
       const order = await lookupOrder(ctx, { orderNumber: values.orderNumber ?? '', contact: values.contact ?? '', clientIp: req.ip });
       return reply.header('cache-control', 'no-store').redirect(trackingPath(lookupLinkToken(ctx, order.number)), 303);
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const details = err.details as { fields?: Record<string, string>; retryAfterSeconds?: number } | undefined;
-      if (details?.retryAfterSeconds) reply.header('retry-after', String(details.retryAfterSeconds));
-      if (err.code === 'validation_failed') return sendForm(ctx, req, reply, { values, errors: details?.fields ?? {} }, 422);
-      if (err.code === 'not_found' || err.code === 'rate_limited') return sendForm(ctx, req, reply, { values, errors: {}, alert: { kind: 'error', text: err.message } }, STATUS[err.code]);
-      throw err;
+      const refused = lookupRefusal(err, reply);
+      if (!refused) throw err;
+      return sendForm(ctx, req, reply, { values, errors: refused.errors, alert: refused.message ? { kind: 'error', text: refused.message } : undefined }, refused.status);
     }
   });
 
@@ -102,7 +113,7 @@ export async function trackingPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     if (!order) return reply;
     const fields: Record<string, string> = {};
     try {
-      const photos = await readReport(req, fields);
+      const photos = await readPhotoForm(req, fields, { maxPhotos: MAX_PROBLEM_PHOTOS, maxBytes: PROBLEM_PHOTO_MAX_BYTES });
       const report = await reportDeliveryProblem(ctx, order.id, { problem: fields.problem ?? '', description: fields.description ?? '', photos });
       return reply.header('cache-control', 'no-store').redirect(`${trackingPath(token!)}&case=${encodeURIComponent(report.caseNumber)}`, 303);
     } catch (err) {
@@ -114,39 +125,4 @@ export async function trackingPages(app: FastifyInstance, { ctx }: { ctx: AppCon
       return sendTrackingPage(ctx, req, reply, { order, token: token!, report, status: STATUS[err.code] });
     }
   });
-}
-
-/**
- * Reads the report form: text fields into `fields`, photos as buffers. At most one photo
- * more than allowed is read (so the domain can refuse the count); the rest are drained.
- * A form sent without photos (urlencoded) works too.
- */
-async function readReport(req: FastifyRequest, fields: Record<string, string>): Promise<Buffer[]> {
-  if (!req.isMultipart()) {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    for (const name of ['problem', 'description']) if (typeof body[name] === 'string') fields[name] = body[name] as string;
-    return [];
-  }
-  const photos: Buffer[] = [];
-  try {
-    for await (const part of req.parts({ limits: { fileSize: PROBLEM_PHOTO_MAX_BYTES, files: MAX_PROBLEM_PHOTOS + 2 } })) {
-      if (part.type === 'field') {
-        if (typeof part.value === 'string' && part.value.length <= 10_000) fields[part.fieldname] = part.value;
-        continue;
-      }
-      // A file input left empty still sends one nameless, empty part.
-      if (part.fieldname !== 'photos' || !part.filename || photos.length > MAX_PROBLEM_PHOTOS) {
-        part.file.resume();
-        continue;
-      }
-      const bytes = await part.toBuffer();
-      if (bytes.length > 0) photos.push(bytes);
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw validationFailed({ photos: `Each photo can be at most ${PROBLEM_PHOTO_MAX_BYTES / 1024 / 1024} MB.` });
-    if (code === 'FST_FILES_LIMIT') throw validationFailed({ photos: `Attach at most ${MAX_PROBLEM_PHOTOS} photos.` });
-    throw err;
-  }
-  return photos;
 }

@@ -2,6 +2,7 @@
 // same blocks into the HTML part and the plain-text part, so the two always say the same.
 import { DateTime } from 'luxon';
 import { formatMoney } from '../../shared/money.ts';
+import { telHref } from '../../shared/phone.ts';
 import type { RefundInfo, RenderContext, ReturnCasePayload } from './types.ts';
 
 /** Inline text: plain, bold, or a link. */
@@ -125,8 +126,6 @@ export function safeHref(href: string | null | undefined): string | null {
   const h = href.trim();
   return /^(https?:\/\/|mailto:|tel:)/i.test(h) ? h : null;
 }
-
-export const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
 
 /** Plain words for the three kinds of after-sales case. */
 export const caseWord = { return: 'return', exchange: 'exchange', refund: 'refund' } as const;

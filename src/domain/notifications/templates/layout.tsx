@@ -6,7 +6,8 @@
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import type { Block, EmailContent, Inline, ItemLine } from './content.ts';
-import { safeHref, telHref } from './content.ts';
+import { safeHref } from './content.ts';
+import { telHref } from '../../shared/phone.ts';
 import type { RenderContext } from './types.ts';
 
 const color = {

@@ -8,6 +8,8 @@ import { MAX_UPLOAD_BYTES } from '../../../domain/storage/images.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { PRODUCT_LABELS, specRows, variantPrefix, variantToForm } from '../catalog-form.ts';
 import { CheckboxField, ErrorSummary, Field, SelectField, fieldId, text, type FormErrors, type FormValues } from './form.tsx';
+import { Pagination } from './list-parts.tsx';
+import { FieldError } from '../../pages/views/parts.tsx';
 
 const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,image/avif';
 
@@ -23,7 +25,6 @@ const labelsFor = (errors: FormErrors) =>
 export type ProductListData = { list: { items: AdminProductRow[]; total: number }; q: string; page: number; limit: number };
 
 export function ProductListView({ list, q, page, limit }: ProductListData) {
-  const pages = Math.max(1, Math.ceil(list.total / limit));
   const href = (p: number) => `/admin/products?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
   return (
     <>
@@ -94,15 +95,7 @@ export function ProductListView({ list, q, page, limit }: ProductListData) {
           </table>
         </div>
       )}
-      {pages > 1 ? (
-        <nav class="pagination" aria-label="Pages">
-          {page > 1 ? <a href={href(page - 1)}>← Previous</a> : null}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <a href={href(page + 1)}>Next →</a> : null}
-        </nav>
-      ) : null}
+      <Pagination page={page} total={list.total} perPage={limit} href={href} />
     </>
   );
 }
@@ -438,11 +431,7 @@ function Images({ product: p, csrf, csrfToken, refused }: ProductEditData) {
             aria-describedby={`${fieldId('image')}-hint${uploadErrors.image ? ` ${fieldId('image')}-error` : ''}`}
             aria-invalid={uploadErrors.image ? 'true' : undefined}
           />
-          {uploadErrors.image ? (
-            <p class="field-error" id={`${fieldId('image')}-error`}>
-              {uploadErrors.image}
-            </p>
-          ) : null}
+          <FieldError id={fieldId('image')} error={uploadErrors.image} />
         </div>
         <Field name="alt" label={PRODUCT_LABELS.alt!} value={text(uploadValues, 'alt')} error={uploadErrors.alt} required maxLength={200} hint="What the picture shows, for people who cannot see it." />
         <button type="submit">Upload picture</button>

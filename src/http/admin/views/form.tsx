@@ -1,6 +1,7 @@
 // Form building blocks for back-office pages: a labelled field with its hint and its error
 // next to it, a select, a checkbox, and a summary of errors at the top linking to each field.
 import type { ComponentChildren } from 'preact';
+import { FieldError } from '../../pages/views/parts.tsx';
 
 /** Values typed into a form, kept as text so a refused form shows what was typed. */
 export type FormValues = Record<string, string | string[] | undefined>;
@@ -40,11 +41,7 @@ function Wrap({ name, label, error, hint, class: cls, children }: Common & { chi
         </p>
       ) : null}
       {children}
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
   );
 }

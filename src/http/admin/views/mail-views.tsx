@@ -3,15 +3,13 @@
 // email is shown inside a sandboxed frame whose own response forbids scripts.
 import type { VNode } from 'preact';
 import type { MailFile, MailFileSummary } from '../../../domain/notifications/mailer.ts';
-import type { DeliveryStatus, FailedDelivery } from '../../../domain/notifications/notification-log.ts';
-import type { RecentNotification } from '../../../domain/notifications/recent-notifications.ts';
-import { StatusBadge } from './order-views.tsx';
-
-const templateName = (t: string) => t.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+import type { Delivery, DeliveryPage, DeliveryStatus } from '../../../domain/notifications/notification-log.ts';
+import { Pagination } from './list-parts.tsx';
+import { StatusBadge, humanize } from './order-views.tsx';
 
 const STATUS_TEXT: Record<DeliveryStatus, string> = { pending: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Failed' };
 
-function About({ n }: { n: FailedDelivery }) {
+function About({ n }: { n: Delivery }) {
   if (n.orderNumber) return <a href={`/admin/orders/${n.orderNumber}`}>{n.orderNumber}</a>;
   if (n.caseNumber) return <span>{n.caseNumber}</span>;
   return <span class="muted">—</span>;
@@ -19,8 +17,8 @@ function About({ n }: { n: FailedDelivery }) {
 
 export type MailPageData = {
   counts: Record<DeliveryStatus, number>;
-  failed: { items: FailedDelivery[]; total: number };
-  recent: { items: RecentNotification[]; total: number; page: number; pageSize: number };
+  failed: { items: Delivery[]; total: number };
+  recent: DeliveryPage;
   /** Without SMTP: the newest files in the mail folder; undefined when a mail server is used. */
   files?: MailFileSummary[];
   mailFileOf: (id: number) => string | undefined;
@@ -30,7 +28,6 @@ export type MailPageData = {
 };
 
 export function MailView(d: MailPageData) {
-  const pages = Math.max(1, Math.ceil(d.recent.total / d.recent.pageSize));
   return (
     <>
       <div class="page-head">
@@ -69,7 +66,7 @@ export function MailView(d: MailPageData) {
                 {d.failed.items.map((n) => (
                   <tr>
                     <td>
-                      {n.subject ?? templateName(n.template)}
+                      {n.subject ?? humanize(n.template)}
                       <br />
                       <span class="muted small">queued {d.at(n.createdAt)}</span>
                     </td>
@@ -124,7 +121,7 @@ export function MailView(d: MailPageData) {
                     <tr>
                       <td class="nowrap">{d.at(n.createdAt)}</td>
                       <td>
-                        {file ? <a href={`/admin/mail/files/${file}`}>{n.subject ?? templateName(n.template)}</a> : (n.subject ?? templateName(n.template))}
+                        {file ? <a href={`/admin/mail/files/${file}`}>{n.subject ?? humanize(n.template)}</a> : (n.subject ?? humanize(n.template))}
                       </td>
                       <td>{n.recipient}</td>
                       <td class="nowrap">
@@ -143,15 +140,15 @@ export function MailView(d: MailPageData) {
             </table>
           </div>
         )}
-        {pages > 1 ? (
-          <nav class="pagination" aria-label="Pages of the notification log">
-            {d.recent.page > 1 ? <a href={`/admin/mail?page=${d.recent.page - 1}`}>← Newer</a> : null}
-            <span>
-              Page {d.recent.page} of {pages}
-            </span>
-            {d.recent.page < pages ? <a href={`/admin/mail?page=${d.recent.page + 1}`}>Older →</a> : null}
-          </nav>
-        ) : null}
+        <Pagination
+          page={d.recent.page}
+          total={d.recent.total}
+          perPage={d.recent.pageSize}
+          href={(page) => `/admin/mail?page=${page}`}
+          label="Pages of the notification log"
+          previous="← Newer"
+          next="Older →"
+        />
       </section>
 
       <section class="panel" aria-labelledby="files-title">

@@ -2,14 +2,16 @@
 // and the printable pick list and packing slip. Pure components: data in, markup out.
 import type { ComponentChildren, VNode } from 'preact';
 import { DateTime } from 'luxon';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { OrderDetail, OrderEvent, OrderList, QueueFilter } from '../../../domain/orders/order-queries.ts';
 import { ORDER_STATES, TRANSITIONS, VERBS, type OrderStatus } from '../../../domain/orders/order-states.ts';
 import { CARRIERS, carrierLabel } from '../../../domain/shipments/carriers.ts';
 import { CarrierEventForm } from './carrier-event-views.tsx';
 import { formatMoney } from '../../../domain/shared/money.ts';
+import { formatPhone } from '../../../domain/shared/phone.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { ErrorSummary, Field, SelectField, text, type FormErrors, type FormValues } from './form.tsx';
+import { Pagination, StatusTabs } from './list-parts.tsx';
+import { TotalsList } from '../../pages/views/parts.tsx';
 
 // ------------------------------------------------------------------ shared bits
 
@@ -35,7 +37,8 @@ const QUEUE_TABS: { filter: QueueFilter | 'all'; label: string }[] = [
 /** The stages on the progress bar (on_hold and cancelled are shown as the state itself). */
 const STAGES: OrderStatus[] = ['paid', 'verified', 'preparing', 'packed', 'shipped', 'delivered'];
 
-const humanize = (s: string) => s.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+/** "order_confirmation" → "Order confirmation": a stored name, in words. */
+export const humanize = (s: string) => s.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 /** A coloured tag for an order, shipment, payment, refund or email state; `kind` keeps equal names apart (a failed refund vs a failed email). */
 export function StatusBadge({ status, kind = '', label }: { status: string; kind?: string; label?: string }) {
@@ -65,13 +68,8 @@ export function age(ms: number): string {
 /** An order waiting this long in a working state is flagged in the queue. */
 const LATE_MS = 24 * 3600_000;
 
-/** +13045550142 → (304) 555-0142; numbers abroad keep their international form. */
-const phoneText = (e164: string) => {
-  const parsed = parsePhoneNumberFromString(e164);
-  return parsed ? (parsed.country === 'US' ? parsed.formatNational() : parsed.formatInternational()) : e164;
-};
-
-const optionsText = (options: Record<string, string>) =>
+/** { colour: "Oat", size: "M" } → "colour: Oat, size: M". */
+export const optionsText = (options: Record<string, string>) =>
   Object.entries(options)
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
@@ -116,7 +114,6 @@ export function QueueView(d: QueuePageData) {
       : f === 'open'
         ? (['paid', 'on_hold', 'verified', 'preparing', 'packed'] as const).reduce((n, s) => n + counts[s], 0)
         : counts[f];
-  const pages = Math.max(1, Math.ceil(d.list.total / d.limit));
   const searching = Boolean(d.q || d.sku);
   return (
     <>
@@ -150,17 +147,7 @@ export function QueueView(d: QueuePageData) {
         </div>
       </form>
 
-      <nav class="tabs" aria-label="Order stages">
-        <ul>
-          {QUEUE_TABS.map((tab) => (
-            <li>
-              <a href={queueHref('/admin/orders', { filter: tab.filter, q: d.q, sku: d.sku })} aria-current={tab.filter === d.filter ? 'page' : undefined}>
-                {tab.label} <span class="count">{countOf(tab.filter)}</span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <StatusTabs label="Order stages" tabs={QUEUE_TABS} current={d.filter} href={(filter) => queueHref('/admin/orders', { filter, q: d.q, sku: d.sku })} count={countOf} />
 
       {d.list.items.length === 0 ? (
         <p class="empty">{searching ? 'No orders match this search in this tab.' : 'Nothing waiting here.'}</p>
@@ -216,15 +203,7 @@ export function QueueView(d: QueuePageData) {
         </div>
       )}
 
-      {pages > 1 ? (
-        <nav class="pagination" aria-label="Pages">
-          {d.page > 1 ? <a href={queueHref('/admin/orders', { ...d, page: d.page - 1 })}>← Previous</a> : <span />}
-          <span>
-            Page {d.page} of {pages}
-          </span>
-          {d.page < pages ? <a href={queueHref('/admin/orders', { ...d, page: d.page + 1 })}>Next →</a> : <span />}
-        </nav>
-      ) : null}
+      <Pagination page={d.page} total={d.list.total} perPage={d.limit} href={(page) => queueHref('/admin/orders', { ...d, page })} />
     </>
   );
 }
@@ -350,24 +329,14 @@ export function OrderView(d: OrderPageData) {
                 </tbody>
               </table>
             </div>
-            <div class="totals">
-              <div>
-                <span>Subtotal</span>
-                <span>{formatMoney(order.subtotal, order.currency)}</span>
-              </div>
-              <div>
-                <span>Shipping ({humanize(order.shippingMethod)})</span>
-                <span>{formatMoney(order.shipping, order.currency)}</span>
-              </div>
-              <div>
-                <span>Tax</span>
-                <span>{formatMoney(order.tax, order.currency)}</span>
-              </div>
-              <div class="grand">
-                <span>Total</span>
-                <span>{formatMoney(order.total, order.currency)}</span>
-              </div>
-            </div>
+            <TotalsList
+              rows={[
+                ['Subtotal', formatMoney(order.subtotal, order.currency)],
+                [`Shipping (${humanize(order.shippingMethod)})`, formatMoney(order.shipping, order.currency)],
+                ['Tax', formatMoney(order.tax, order.currency)],
+              ]}
+              total={['Total', formatMoney(order.total, order.currency)]}
+            />
           </section>
 
           <Shipments {...d} at={at} />
@@ -386,7 +355,7 @@ export function OrderView(d: OrderPageData) {
               </dd>
               <dt>Phone</dt>
               <dd>
-                <a href={`tel:${order.phone}`}>{phoneText(order.phone)}</a>
+                <a href={`tel:${order.phone}`}>{formatPhone(order.phone)}</a>
               </dd>
             </dl>
             <h3>Ship to</h3>

@@ -6,6 +6,8 @@ import type { ReturnDetail, ReturnFilter, ReturnList } from '../../../domain/ret
 import { RECEIVED_CONDITIONS, RETURN_REASONS, lastReturnDay, returnWindowEnd } from '../../../domain/returns/return-rules.ts';
 import { RETURN_STATES, RETURN_TYPES, type ReturnStatus } from '../../../domain/returns/return-states.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
+import { Pagination, StatusTabs } from './list-parts.tsx';
+import { FieldError } from '../../pages/views/parts.tsx';
 import { when } from './order-views.tsx';
 
 /** Short names for the tabs and badges. */
@@ -43,24 +45,13 @@ export function ReturnBadge({ status }: { status: string }) {
 export type ReturnListData = { list: ReturnList; filter: ReturnFilter; page: number; limit: number; now: Date; timeZone: string };
 
 export function ReturnListView(d: ReturnListData) {
-  const pages = Math.max(1, Math.ceil(d.list.total / d.limit));
   const href = (filter: ReturnFilter, page = 1) => `/admin/returns?status=${filter}${page > 1 ? `&page=${page}` : ''}`;
   return (
     <>
       <div class="page-head">
         <h1>Returns</h1>
       </div>
-      <nav class="tabs" aria-label="Return statuses">
-        <ul>
-          {TABS.map((tab) => (
-            <li>
-              <a href={href(tab.filter)} aria-current={tab.filter === d.filter ? 'page' : undefined}>
-                {tab.label} <span class="count">{d.list.counts[tab.filter]}</span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <StatusTabs label="Return statuses" tabs={TABS} current={d.filter} href={href} count={(filter) => d.list.counts[filter]} />
       {d.list.items.length === 0 ? (
         <p class="empty-note">Nothing here.</p>
       ) : (
@@ -114,12 +105,7 @@ export function ReturnListView(d: ReturnListData) {
           </table>
         </div>
       )}
-      {pages > 1 ? (
-        <nav class="pager" aria-label="Pages">
-          {d.page > 1 ? <a href={href(d.filter, d.page - 1)}>← Previous</a> : null} Page {d.page} of {pages}
-          {d.page < pages ? <a href={href(d.filter, d.page + 1)}>Next →</a> : null}
-        </nav>
-      ) : null}
+      <Pagination page={d.page} total={d.list.total} perPage={d.limit} href={(page) => href(d.filter, page)} />
     </>
   );
 }
@@ -138,14 +124,6 @@ export type CasePageData = {
 
 /** The form field that records an item's condition on receipt. */
 export const conditionField = (sku: string) => `condition.${sku}`;
-
-function FieldError({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p class="field-error" id={`${id}-error`}>
-      {error}
-    </p>
-  ) : null;
-}
 
 function Actions(d: CasePageData) {
   const { detail } = d;

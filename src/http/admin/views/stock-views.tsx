@@ -5,11 +5,8 @@ import type { StockLedgerLine, StockRow } from '../../../domain/inventory/stock-
 import { MANUAL_REASONS } from '../../../domain/inventory/stock-admin.ts';
 import { STOCK_REASONS, type StockReason } from '../../../domain/inventory/inventory-service.ts';
 import { ErrorSummary, Field, SelectField, text, type FormErrors, type FormValues } from './form.tsx';
-
-const optionsText = (o: Record<string, string>) =>
-  Object.entries(o)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(', ');
+import { Pagination } from './list-parts.tsx';
+import { optionsText } from './order-views.tsx';
 
 const reasonLabel = (r: string) => STOCK_REASONS[r as StockReason] ?? r;
 
@@ -85,7 +82,6 @@ export type StockListData = {
 };
 
 export function StockListView(d: StockListData) {
-  const pages = Math.max(1, Math.ceil(d.list.total / d.limit));
   const href = (p: number) => `/admin/stock?${new URLSearchParams({ ...(d.q ? { q: d.q } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
   return (
     <>
@@ -123,15 +119,7 @@ export function StockListView(d: StockListData) {
         ) : (
           <StockTable rows={d.list.items} threshold={d.threshold} at={d.at} caption="All variants" />
         )}
-        {pages > 1 ? (
-          <nav class="pagination" aria-label="Pages">
-            {d.page > 1 ? <a href={href(d.page - 1)}>← Previous</a> : null}
-            <span>
-              Page {d.page} of {pages}
-            </span>
-            {d.page < pages ? <a href={href(d.page + 1)}>Next →</a> : null}
-          </nav>
-        ) : null}
+        <Pagination page={d.page} total={d.list.total} perPage={d.limit} href={href} />
       </section>
     </>
   );

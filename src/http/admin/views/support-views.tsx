@@ -9,6 +9,7 @@ import { formatMoney } from '../../../domain/shared/money.ts';
 import { CASE_KINDS, CASE_STATUSES, NOTE_MAX, REPLY_MAX, type AssigneeFilter, type CaseDetail, type CaseStatus, type Inbox, type InboxItem } from '../../../domain/support/support-service.ts';
 import type { SupportCaseKind } from '../../../domain/support/support-cases.ts';
 import { ErrorSummary, Field, SelectField, text, type FormErrors, type FormValues } from './form.tsx';
+import { Pagination, StatusTabs } from './list-parts.tsx';
 import { age, StatusBadge, STATUS_LABELS, when } from './order-views.tsx';
 import type { OrderStatus } from '../../../domain/orders/order-states.ts';
 
@@ -75,7 +76,6 @@ function DueCell({ c, now, timeZone }: { c: InboxItem; now: Date; timeZone: stri
 export function InboxView(d: InboxPageData) {
   const { counts } = d.inbox;
   const countOf = (f: InboxFilter) => (f === 'all' ? Object.values(counts).reduce((a, b) => a + b, 0) : counts[f]);
-  const pages = Math.max(1, Math.ceil(d.inbox.total / d.limit));
   const overdue = d.inbox.items.filter((c) => c.overdue).length;
   return (
     <>
@@ -103,17 +103,7 @@ export function InboxView(d: InboxPageData) {
         </div>
       </form>
 
-      <nav class="tabs" aria-label="Case status">
-        <ul>
-          {INBOX_TABS.map((tab) => (
-            <li>
-              <a href={inboxHref({ ...d, filter: tab.filter })} aria-current={tab.filter === d.filter ? 'page' : undefined}>
-                {tab.label} <span class="count">{countOf(tab.filter)}</span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <StatusTabs label="Case status" tabs={INBOX_TABS} current={d.filter} href={(filter) => inboxHref({ ...d, filter })} count={countOf} />
       <nav class="assignee-filter" aria-label="Assignee">
         <span class="muted">Assigned to:</span>
         {ASSIGNEE_TABS.map((tab) => (
@@ -184,15 +174,7 @@ export function InboxView(d: InboxPageData) {
         </div>
       )}
 
-      {pages > 1 ? (
-        <nav class="pagination" aria-label="Pages">
-          {d.page > 1 ? <a href={inboxHref({ ...d, page: d.page - 1 })}>← Previous</a> : <span />}
-          <span>
-            Page {d.page} of {pages}
-          </span>
-          {d.page < pages ? <a href={inboxHref({ ...d, page: d.page + 1 })}>Next →</a> : <span />}
-        </nav>
-      ) : null}
+      <Pagination page={d.page} total={d.inbox.total} perPage={d.limit} href={(page) => inboxHref({ ...d, page })} />
     </>
   );
 }

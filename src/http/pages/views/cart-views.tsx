@@ -4,6 +4,7 @@ import { MAX_PER_LINE } from '../../../domain/cart/cart-service.ts';
 import { amountToFreeShipping } from '../../../domain/checkout/totals.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
+import { TotalsList } from './parts.tsx';
 
 export type Flash = { kind: 'ok' | 'error'; text: string };
 
@@ -64,26 +65,14 @@ export function CartPageView({ view, settings, flash }: { view: CartView | undef
         </section>
         <aside class="panel summary" aria-labelledby="cart-summary-heading">
           <h2 id="cart-summary-heading">Order summary</h2>
-          <div class="totals">
-            <div>
-              <span>
-                Subtotal ({view.itemCount} {view.itemCount === 1 ? 'item' : 'items'})
-              </span>
-              <span>{formatMoney(t.subtotal, c)}</span>
-            </div>
-            <div>
-              <span>Shipping ({settings.shipping.methods.standard.label.toLowerCase()})</span>
-              <span>{t.shipping === 0 ? 'Free' : formatMoney(t.shipping, c)}</span>
-            </div>
-            <div>
-              <span>Sales tax</span>
-              <span class="muted">At checkout</span>
-            </div>
-            <div class="grand">
-              <span>Estimated total</span>
-              <span>{formatMoney(t.total, c)}</span>
-            </div>
-          </div>
+          <TotalsList
+            rows={[
+              [`Subtotal (${view.itemCount} ${view.itemCount === 1 ? 'item' : 'items'})`, formatMoney(t.subtotal, c)],
+              [`Shipping (${settings.shipping.methods.standard.label.toLowerCase()})`, t.shipping === 0 ? 'Free' : formatMoney(t.shipping, c)],
+              ['Sales tax', <span class="muted">At checkout</span>],
+            ]}
+            total={['Estimated total', formatMoney(t.total, c)]}
+          />
           {toFree !== undefined && toFree > 0 ? (
             <p class="hint">Add {formatMoney(toFree, c)} more for free standard shipping.</p>
           ) : t.freeShipping ? (

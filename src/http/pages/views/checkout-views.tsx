@@ -7,8 +7,9 @@ import { US_STATES, isUsState } from '../../../domain/checkout/us-states.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { cardLabel } from '../../../domain/notifications/templates/content.ts';
-import { formatPhone } from '../../../domain/shared/phone.ts';
+import { formatPhone, telHref } from '../../../domain/shared/phone.ts';
 import { optionsText } from './cart-views.tsx';
+import { FieldError, TotalsList } from './parts.tsx';
 
 /** The checkout form's fields, as typed (the CVC is never sent back to the page). */
 export const CHECKOUT_FIELDS = ['email', 'phone', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'] as const;
@@ -74,11 +75,7 @@ function Field(p: InputProps) {
           {p.hint}
         </p>
       ) : null}
-      {error ? (
-        <p class="field-error" id={`${p.name}-error`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={p.name} error={error} />
     </div>
   );
 }
@@ -97,11 +94,7 @@ function StateSelect({ values, errors }: { values: CheckoutValues; errors: Check
           </option>
         ))}
       </select>
-      {error ? (
-        <p class="field-error" id="state-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id="state" error={error} />
     </div>
   );
 }
@@ -112,11 +105,7 @@ function ShippingMethods({ settings, subtotal, values, errors, currency }: { set
   return (
     <fieldset class={errors.shippingMethod ? 'invalid' : undefined} aria-describedby={errors.shippingMethod ? 'shippingMethod-error' : undefined}>
       <legend>Shipping method</legend>
-      {errors.shippingMethod ? (
-        <p class="field-error" id="shippingMethod-error">
-          {errors.shippingMethod}
-        </p>
-      ) : null}
+      <FieldError id="shippingMethod" error={errors.shippingMethod} />
       <div class="choices">
         {shippingOptions(settings, subtotal).map((o) => (
           <label class="choice">
@@ -148,24 +137,17 @@ function ShippingMethods({ settings, subtotal, values, errors, currency }: { set
 export function CheckoutTotals({ totals: t, settings, currency, shippingMethod, state }: { totals: Totals; settings: StoreSettings; currency: string; shippingMethod: 'standard' | 'express'; state?: string }) {
   const known = state && isUsState(state);
   return (
-    <div class="totals" data-checkout-totals data-total={String(t.total)} aria-live="polite">
-      <div>
-        <span>Subtotal</span>
-        <span>{formatMoney(t.subtotal, currency)}</span>
-      </div>
-      <div>
-        <span>Shipping ({settings.shipping.methods[shippingMethod].label})</span>
-        <span>{t.shipping === 0 ? 'Free' : formatMoney(t.shipping, currency)}</span>
-      </div>
-      <div>
-        <span>{known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)})` : 'Sales tax'}</span>
-        <span>{known ? formatMoney(t.tax, currency) : <span class="muted">Depends on state</span>}</span>
-      </div>
-      <div class="grand">
-        <span>Total</span>
-        <span>{formatMoney(t.total, currency)}</span>
-      </div>
-    </div>
+    <TotalsList
+      data-checkout-totals
+      data-total={String(t.total)}
+      aria-live="polite"
+      rows={[
+        ['Subtotal', formatMoney(t.subtotal, currency)],
+        [`Shipping (${settings.shipping.methods[shippingMethod].label})`, t.shipping === 0 ? 'Free' : formatMoney(t.shipping, currency)],
+        [known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)})` : 'Sales tax', known ? formatMoney(t.tax, currency) : <span class="muted">Depends on state</span>],
+      ]}
+      total={['Total', formatMoney(t.total, currency)]}
+    />
   );
 }
 
@@ -354,24 +336,14 @@ export function ConfirmationView({ r, settings, trackHref }: { r: OrderReceipt; 
                 ))}
               </tbody>
             </table>
-            <div class="totals">
-              <div>
-                <span>Subtotal</span>
-                <span>{m(r.totals.subtotal)}</span>
-              </div>
-              <div>
-                <span>Shipping ({method?.label ?? r.shippingMethod})</span>
-                <span>{r.totals.shipping === 0 ? 'Free' : m(r.totals.shipping)}</span>
-              </div>
-              <div>
-                <span>Sales tax</span>
-                <span>{m(r.totals.tax)}</span>
-              </div>
-              <div class="grand">
-                <span>Total paid</span>
-                <span>{m(r.totals.total)}</span>
-              </div>
-            </div>
+            <TotalsList
+              rows={[
+                ['Subtotal', m(r.totals.subtotal)],
+                [`Shipping (${method?.label ?? r.shippingMethod})`, r.totals.shipping === 0 ? 'Free' : m(r.totals.shipping)],
+                ['Sales tax', m(r.totals.tax)],
+              ]}
+              total={['Total paid', m(r.totals.total)]}
+            />
           </section>
         </div>
         <div>
@@ -413,7 +385,7 @@ export function ConfirmationView({ r, settings, trackHref }: { r: OrderReceipt; 
             <h2 id="help-heading">Need to change something?</h2>
             <p>
               Contact us before the order is handed to the carrier: until then we can still change or cancel it. Call{' '}
-              <a href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a> or email{' '}
+              <a href={telHref(settings.contact.phone)}>{settings.contact.phone}</a> or email{' '}
               <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a>.
             </p>
           </section>

@@ -3,6 +3,8 @@
 import { CONTACT_MESSAGE_MAX, CONTACT_TOPICS } from '../../../domain/support/contact-form.ts';
 import type { ComponentChildren } from 'preact';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
+import { telHref } from '../../../domain/shared/phone.ts';
+import { FieldError } from './parts.tsx';
 
 export type ContactValues = { name?: string; email?: string; orderNumber?: string; topic?: string; message?: string };
 export type ContactErrors = Partial<Record<keyof ContactValues, string>>;
@@ -24,8 +26,6 @@ export type ContactPageProps = {
   /** The message just sent: its case number and when to expect the reply. */
   sent?: { caseNumber: string; expectedReplyBy: string };
 };
-
-const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
 
 function Field(p: { name: keyof ContactValues; label: string; values: ContactValues; errors: ContactErrors; type?: string; autocomplete?: string; optional?: boolean; hint?: ComponentChildren; maxLength: number; inputMode?: 'email' | 'text' }) {
   const error = p.errors[p.name];
@@ -54,11 +54,7 @@ function Field(p: { name: keyof ContactValues; label: string; values: ContactVal
           {p.hint}
         </p>
       ) : null}
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
   );
 }
@@ -121,11 +117,7 @@ export function ContactPageView(p: ContactPageProps) {
                     </option>
                   ))}
                 </select>
-                {topicError ? (
-                  <p class="field-error" id="contact-topic-error">
-                    {topicError}
-                  </p>
-                ) : null}
+                <FieldError id="contact-topic" error={topicError} />
               </div>
             </div>
             <div class={`field${messageError ? ' invalid' : ''}`}>
@@ -144,11 +136,7 @@ export function ContactPageView(p: ContactPageProps) {
               <p class="hint" id="contact-message-hint">
                 To cancel or change an order before it ships, you can also use <a href="/track">Track order</a>: the request reaches us straight away.
               </p>
-              {messageError ? (
-                <p class="field-error" id="contact-message-error">
-                  {messageError}
-                </p>
-              ) : null}
+              <FieldError id="contact-message" error={messageError} />
             </div>
             <button type="submit">Send message</button>
           </form>

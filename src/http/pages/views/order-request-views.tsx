@@ -8,6 +8,7 @@ import { REQUEST_MESSAGE_MAX } from '../../../domain/requests/order-requests.ts'
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import type { TrackingView } from '../../../domain/tracking/tracking-view.ts';
+import { FieldError } from './parts.tsx';
 
 /** The address fields of the change form, as named in the form. */
 export const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'postalCode'] as const;
@@ -35,11 +36,7 @@ function Input(p: { id: string; name: string; label: string; value?: string; err
         {p.optional ? <span class="optional"> (optional)</span> : null}
       </label>
       <input id={p.id} name={p.name} type="text" value={p.value ?? ''} autocomplete={p.autocomplete} maxLength={p.maxLength} inputMode={p.inputMode} aria-invalid={p.error ? 'true' : undefined} aria-describedby={describedBy} />
-      {p.error ? (
-        <p class="field-error" id={`${p.id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
+      <FieldError id={p.id} error={p.error} />
     </div>
   );
 }
@@ -53,11 +50,7 @@ function Message({ id, value, error }: { id: string; value?: string; error?: str
       <textarea id={id} name="message" rows={3} maxLength={REQUEST_MESSAGE_MAX} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
         {value ?? ''}
       </textarea>
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
   );
 }
@@ -169,11 +162,7 @@ export function ChangeOrCancel({ view, settings, token, state }: Props) {
                           </option>
                         ))}
                       </select>
-                      {e('state') ? (
-                        <p class="field-error" id="change-state-error">
-                          {e('state')}
-                        </p>
-                      ) : null}
+                      <FieldError id="change-state" error={e('state')} />
                     </div>
                     <Input id="change-postalCode" name="postalCode" label="ZIP code" value={v('postalCode')} error={e('postalCode')} autocomplete="shipping postal-code" maxLength={10} inputMode="numeric" />
                   </div>
@@ -205,11 +194,7 @@ export function ChangeOrCancel({ view, settings, token, state }: Props) {
                             aria-invalid={error ? 'true' : undefined}
                             aria-describedby={error ? `change-qty-${i}-error` : undefined}
                           />
-                          {error ? (
-                            <p class="field-error" id={`change-qty-${i}-error`}>
-                              {error}
-                            </p>
-                          ) : null}
+                          <FieldError id={`change-qty-${i}`} error={error} />
                         </li>
                       );
                     })}

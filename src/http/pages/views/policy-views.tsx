@@ -2,6 +2,7 @@
 // hours), so they never disagree with what the store actually does.
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
+import { telHref } from '../../../domain/shared/phone.ts';
 import { describeWeeklyHours } from '../../../domain/support/service-hours.ts';
 
 export const POLICIES = {
@@ -16,7 +17,7 @@ const ContactBlock = ({ s }: { s: StoreSettings }) => (
   <ul>
     <li>Address: {s.contact.address}</li>
     <li>
-      Phone: <a href={`tel:${s.contact.phone.replace(/[^\d+]/g, '')}`}>{s.contact.phone}</a>
+      Phone: <a href={telHref(s.contact.phone)}>{s.contact.phone}</a>
     </li>
     <li>
       Email: <a href={`mailto:${s.contact.email}`}>{s.contact.email}</a>

@@ -8,13 +8,12 @@ import type { ReturnConfirmation, ReturnOptions, ReturnableLine } from '../../..
 import { CONDITION_MAX, MAX_RETURN_PHOTOS, RETURN_PHOTO_MAX_BYTES, RETURN_REASONS, lastReturnDay } from '../../../domain/returns/return-rules.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
+import { telHref } from '../../../domain/shared/phone.ts';
+import { FieldError, PhotosField } from './parts.tsx';
 
 /** The form fields of one order line: how many to send back, and the variant wanted instead (exchanges). */
 export const qtyField = (sku: string) => `qty.${sku}`;
 export const exchangeField = (sku: string) => `exchange.${sku}`;
-
-/** Image types a phone or camera produces; the server checks the content anyway. */
-const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,image/avif,image/heic,image/heif';
 
 /** What the customer can ask for, in the words of the form ("Refund only": nothing to send back). */
 const KINDS = [
@@ -38,14 +37,6 @@ function StepBar({ at }: { at: 1 | 2 | 3 }) {
   );
 }
 
-function FieldError({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p class="field-error" id={`${id}-error`}>
-      {error}
-    </p>
-  ) : null;
-}
-
 const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;
 
 function Help({ settings }: { settings: StoreSettings }) {
@@ -60,7 +51,7 @@ function Help({ settings }: { settings: StoreSettings }) {
       <p class="muted">
         You can apply within {settings.returns.windowDays} days of delivery. Read our <a href="/policies/returns">returns and refunds policy</a>, or contact us at{' '}
         <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a> or{' '}
-        <a class="nowrap" href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>
+        <a class="nowrap" href={telHref(settings.contact.phone)}>
           {settings.contact.phone}
         </a>
         .
@@ -332,25 +323,10 @@ export function ApplyView({ options, token, settings, state }: ApplyProps) {
                 <FieldError id="condition" error={e('condition')} />
               </div>
 
-              <div class={`field${e('photos') ? ' invalid' : ''}`}>
-                <label for="photos">
-                  Photos <span class="optional">(optional)</span>
-                </label>
-                <input
-                  id="photos"
-                  name="photos"
-                  type="file"
-                  accept={ACCEPT}
-                  multiple
-                  aria-invalid={e('photos') ? 'true' : undefined}
-                  aria-describedby={describedBy('photos-hint', e('photos') && 'photos-error')}
-                />
-                <p class="hint" id="photos-hint">
-                  Up to {MAX_RETURN_PHOTOS} photos of the product and its packaging, {RETURN_PHOTO_MAX_BYTES / 1024 / 1024} MB each. Only our team sees them.
-                  {state?.hadPhotos ? ' Please attach your photos again.' : ''}
-                </p>
-                <FieldError id="photos" error={e('photos')} />
-              </div>
+              <PhotosField error={e('photos')}>
+                Up to {MAX_RETURN_PHOTOS} photos of the product and its packaging, {RETURN_PHOTO_MAX_BYTES / 1024 / 1024} MB each. Only our team sees them.
+                {state?.hadPhotos ? ' Please attach your photos again.' : ''}
+              </PhotosField>
             </fieldset>
 
             <button type="submit">Submit request</button>

@@ -7,11 +7,13 @@ import type { ComponentChildren } from 'preact';
 import { DateTime } from 'luxon';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
+import { telHref } from '../../../domain/shared/phone.ts';
 import { CARRIER_EVENT_LABELS, isCarrierEventStatus } from '../../../domain/shipments/carrier-events.ts';
 import { DELIVERY_PROBLEMS, MAX_PROBLEM_PHOTOS, PROBLEM_DESCRIPTION_MAX, PROBLEM_PHOTO_MAX_BYTES } from '../../../domain/support/delivery-problem.ts';
 import { zoneAbbreviation } from '../../../domain/support/service-hours.ts';
 import type { OrderStatus } from '../../../domain/orders/order-states.ts';
 import type { ShipmentView, TrackingView } from '../../../domain/tracking/tracking-view.ts';
+import { FieldError, PhotosField, TotalsList } from './parts.tsx';
 
 // ------------------------------------------------------------------ time
 
@@ -61,11 +63,7 @@ function TextField(p: { name: keyof TrackFormValues; label: string; hint: string
       <p class="hint" id={`${p.name}-hint`}>
         {p.hint}
       </p>
-      {p.error ? (
-        <p class="field-error" id={`${p.name}-error`}>
-          {p.error}
-        </p>
-      ) : null}
+      <FieldError id={p.name} error={p.error} />
     </div>
   );
 }
@@ -115,7 +113,7 @@ export function TrackFormView({ values, errors, alert, settings }: TrackFormProp
           </ul>
           <p class="muted">
             Can’t find your order number? Contact us at <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a> or{' '}
-            <a class="nowrap" href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>.
+            <a class="nowrap" href={telHref(settings.contact.phone)}>{settings.contact.phone}</a>.
           </p>
         </aside>
       </div>
@@ -266,7 +264,7 @@ export function TrackingPageView({ view, settings, token, reportedCase, report, 
             <p>
               <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a>
               <br />
-              <a class="nowrap" href={`tel:${settings.contact.phone.replace(/[^\d+]/g, '')}`}>{settings.contact.phone}</a>
+              <a class="nowrap" href={telHref(settings.contact.phone)}>{settings.contact.phone}</a>
             </p>
           </section>
         </aside>
@@ -490,24 +488,14 @@ function Items({ view }: { view: TrackingView }) {
           ))}
         </tbody>
       </table>
-      <div class="totals">
-        <div>
-          <span>Subtotal</span>
-          <span>{money(view.totals.subtotal)}</span>
-        </div>
-        <div>
-          <span>Shipping</span>
-          <span>{view.totals.shipping ? money(view.totals.shipping) : 'Free'}</span>
-        </div>
-        <div>
-          <span>Tax</span>
-          <span>{money(view.totals.tax)}</span>
-        </div>
-        <div class="grand">
-          <span>Total</span>
-          <span>{money(view.totals.total)}</span>
-        </div>
-      </div>
+      <TotalsList
+        rows={[
+          ['Subtotal', money(view.totals.subtotal)],
+          ['Shipping', view.totals.shipping ? money(view.totals.shipping) : 'Free'],
+          ['Tax', money(view.totals.tax)],
+        ]}
+        total={['Total', money(view.totals.total)]}
+      />
     </section>
   );
 }
@@ -528,11 +516,7 @@ function ReportForm({ token, state }: { token: string; state?: ReportFormState }
       <form method="post" action={`/track/report?t=${encodeURIComponent(token)}`} enctype="multipart/form-data" novalidate>
         <fieldset class={`problem-choices${invalid('problem')}`} aria-describedby={errors.problem ? 'problem-error' : undefined}>
           <legend>What is wrong?</legend>
-          {errors.problem ? (
-            <p class="field-error" id="problem-error">
-              {errors.problem}
-            </p>
-          ) : null}
+          <FieldError id="problem" error={errors.problem} />
           <div class="choices">
             {Object.entries(DELIVERY_PROBLEMS).map(([value, label]) => (
               <label class="choice">
@@ -558,34 +542,11 @@ function ReportForm({ token, state }: { token: string; state?: ReportFormState }
           <p class="hint" id="description-hint">
             What did you notice, and which items are affected?
           </p>
-          {errors.description ? (
-            <p class="field-error" id="description-error">
-              {errors.description}
-            </p>
-          ) : null}
+          <FieldError id="description" error={errors.description} />
         </div>
-        <div class={`field${invalid('photos')}`}>
-          <label for="photos">
-            Photos <span class="optional">(optional)</span>
-          </label>
-          <input
-            id="photos"
-            name="photos"
-            type="file"
-            accept="image/jpeg,image/png,image/webp,image/gif,image/avif,image/heic,image/heif"
-            multiple
-            aria-invalid={errors.photos ? 'true' : undefined}
-            aria-describedby={['photos-hint', errors.photos ? 'photos-error' : ''].filter(Boolean).join(' ')}
-          />
-          <p class="hint" id="photos-hint">
-            Up to {MAX_PROBLEM_PHOTOS} photos of the parcel and the items, {PROBLEM_PHOTO_MAX_BYTES / 1024 / 1024} MB each. Only our team sees them.
-          </p>
-          {errors.photos ? (
-            <p class="field-error" id="photos-error">
-              {errors.photos}
-            </p>
-          ) : null}
-        </div>
+        <PhotosField error={errors.photos}>
+          Up to {MAX_PROBLEM_PHOTOS} photos of the parcel and the items, {PROBLEM_PHOTO_MAX_BYTES / 1024 / 1024} MB each. Only our team sees them.
+        </PhotosField>
         <button type="submit">Report a problem</button>
       </form>
     </section>
