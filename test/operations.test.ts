@@ -74,7 +74,8 @@ describe('operations: a real store process', () => {
     // A lookup whose body arrives slowly: the request is in flight when the signal comes.
     const body = JSON.stringify({ orderNumber: 'CS-AAAA-AAAA', contact: 'slow@example.com' });
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${url}/api/v1/tracking`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      // Kept alive, as a browser or a proxy keeps its connections: it must not hold the exit up.
+      const req = http.request(`${url}/api/v1/tracking`, { agent: new http.Agent({ keepAlive: true }), method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
         res.on('end', () => resolve({ status: res.statusCode!, text }));
@@ -87,9 +88,11 @@ describe('operations: a real store process', () => {
       }, 200);
     });
     const { status, text } = await answer;
+    const answeredAt = Date.now();
     assert.equal(status, 404, text);
     assert.equal(JSON.parse(text).error.code, 'not_found');
     assert.equal(await exited, 0, 'the process exits 0 after draining');
+    assert.ok(Date.now() - answeredAt < 3000, `exited ${Date.now() - answeredAt} ms after the last answer`);
     assert.ok(lines.some((l) => l.includes('shutting down: draining requests')));
     // New connections are refused once it is gone.
     assert.equal(await fetch(`${url}/healthz`).then(() => 'answered', () => 'refused'), 'refused');

@@ -48,7 +48,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     (listener = (async () => {
       const client = await pool.connect();
       client.on('notification', (n) => handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
+      let lost = false;
       client.on('error', () => {
+        // A dropped connection can report more than one error: release and reconnect once.
+        if (lost) return;
+        lost = true;
         client.release(true);
         listener = undefined;
         if (!closed) setTimeout(reconnect, 1000).unref();

@@ -214,7 +214,7 @@ export const orders = pgTable(
 /**
  * Orders per status, kept by a statement trigger on orders (migration order_search_and_counts),
  * so the back-office tabs and /metrics read a few rows instead of counting a million orders.
- * Each change adds its delta to a random shard: concurrent checkouts do not queue on one row.
+ * Each change adds its delta to a random one of 32 shards: concurrent checkouts rarely queue on one row.
  * The count of a status is the sum over its shards.
  */
 export const orderStatusCounts = pgTable(

@@ -47,8 +47,9 @@ function nulField(value: unknown, path: string[] = [], depth = 0): string | unde
 }
 
 export function refuseNulCharacters(app: FastifyInstance) {
-  app.addHook('preValidation', async (req) => {
+  // A synchronous hook: it runs on every request, hot pages included.
+  app.addHook('preValidation', (req, _reply, done) => {
     const field = nulField(req.params) ?? nulField(req.query) ?? nulField(req.body);
-    if (field) throw validationFailed({ [field]: 'Remove the invisible control character (NUL) from this field.' });
+    done(field ? validationFailed({ [field]: 'Remove the invisible control character (NUL) from this field.' }) : undefined);
   });
 }
