@@ -1,4 +1,4 @@
-// Two cross-cutting rules for every route, applied where routes are registered so no route
+// Cross-cutting rules for every route, applied where routes are registered so no route
 // can forget them:
 //  - admin API routes check the bearer token before validating the body, so a caller
 //    without the right token learns nothing about the API's shape (401/403, never 422);
