@@ -96,14 +96,15 @@ async function pgliteRun(): Promise<DbReport> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'casanova-bench-'));
   const env = { DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
   try {
+    // The first start creates and seeds the database (once in a store's life); measure a
+    // store restarted on it, as it runs day to day, and time that cold start.
     const first = await startStore(env, 3301);
-    const report = await measureStore('Embedded (PGlite)', first);
-    report.startupMs = first.startupMs;
     await first.stop();
-    // Cold start on an existing embedded database, as `npm start` does it.
-    const again = await startStore(env, 3301);
-    report.coldStartMs = again.startupMs;
-    await again.stop();
+    const store = await startStore(env, 3301);
+    const report = await measureStore('Embedded (PGlite)', store);
+    report.startupMs = first.startupMs;
+    report.coldStartMs = store.startupMs;
+    await store.stop();
     return report;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -161,7 +162,7 @@ function markdown(base: LoadResult, reports: DbReport[]): string {
     for (const c of r.checkout) {
       lines.push(c.result ? `| concurrency ${c.concurrency} | ${c.result.ordersPerSecond} | ${c.result.p50} | ${c.result.p99} | ${c.result.failed} |` : `| concurrency ${c.concurrency} | — | — | — | ${c.note} |`);
     }
-    lines.push('', `Memory (rss): ${r.idleRssMb} MB idle after start, ${r.loadedRssMb} MB after the load. Start-up to healthy: ${r.startupMs} ms${r.coldStartMs ? `; cold start on the existing embedded database: **${r.coldStartMs} ms**` : ''}.`, '');
+    lines.push('', `Memory (rss): ${r.idleRssMb} MB idle after start, ${r.loadedRssMb} MB after the load. Start-up to healthy: ${r.startupMs} ms${r.coldStartMs ? " (first start: creates and seeds the database)" : ""}${r.coldStartMs ? `; cold start on the existing embedded database: **${r.coldStartMs} ms**` : ''}.`, '');
   }
   return lines.join('\n');
 }
