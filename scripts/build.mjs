@@ -12,6 +12,8 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
+  // Separate chunks, so the server can load the app while the database opens (see server.ts).
+  splitting: true,
   target: 'node20',
   packages: 'external',
   jsx: 'automatic',

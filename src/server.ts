@@ -2,15 +2,21 @@
 // on an empty embedded database, build the app, start the worker, listen, shut down gracefully.
 import { loadConfig, ConfigError } from './config.ts';
 import { openDatabase } from './db/client.ts';
-import { migrate } from './db/migrate.ts';
-import { createContext } from './context.ts';
-import { buildApp } from './app.ts';
-import { seedIfEmpty } from './db/seed/seed.ts';
-import { ensureOwner } from './domain/staff/staff-service.ts';
-import { createMailer, mailDir } from './domain/notifications/mailer.ts';
-import { startOutboxWorker } from './jobs/outbox-worker.ts';
-import { startRefundRetrier } from './jobs/refund-retrier.ts';
-import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
+
+// Everything else loads while the database opens (PGlite compiles its WebAssembly meanwhile):
+// the two together are most of the start-up time.
+const loadStore = () =>
+  Promise.all([
+    import('./db/migrate.ts'),
+    import('./context.ts'),
+    import('./app.ts'),
+    import('./db/seed/seed.ts'),
+    import('./domain/staff/staff-service.ts'),
+    import('./domain/notifications/mailer.ts'),
+    import('./jobs/outbox-worker.ts'),
+    import('./jobs/refund-retrier.ts'),
+    import('./jobs/payment-reconciler.ts'),
+  ]);
 
 async function main() {
   const started = performance.now();
@@ -24,6 +30,7 @@ async function main() {
     }
     throw err;
   }
+  const modules = loadStore();
   let database;
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -31,6 +38,17 @@ async function main() {
     console.error((err as Error).message);
     process.exit(1);
   }
+  const [
+    { migrate },
+    { createContext },
+    { buildApp },
+    { seedIfEmpty },
+    { ensureOwner },
+    { createMailer, mailDir },
+    { startOutboxWorker },
+    { startRefundRetrier },
+    { startPaymentReconciler },
+  ] = await modules;
   await migrate(database);
   const ctx = await createContext(config, database);
   // The first start creates the owner (ADMIN_EMAIL / ADMIN_PASSWORD, or a demo owner whose password is logged once).
