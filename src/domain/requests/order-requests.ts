@@ -18,6 +18,7 @@
 // Policy (settings.requests.autoApproveCancelIn): cancellations of orders nobody has started
 // working on yet are approved in the same transaction that records them.
 import { and, asc, eq, ne } from 'drizzle-orm';
+import { forgetTrackedOrder } from '../tracking/tracking-view.ts';
 import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
 import { orderItems, orderRequests, orders, refunds, supportCases, type Address } from '../../db/schema.ts';
@@ -109,6 +110,13 @@ export async function createOrderRequest(ctx: AppContext, input: ContactedOrderR
 
 /** A request for an order the customer already proved is theirs (a lookup or a signed tracking link). */
 export async function createOrderRequestFor(ctx: AppContext, ref: OrderRef, input: NewOrderRequest): Promise<RequestOutcome> {
+  const outcome = await recordCreateOrderRequestFor(ctx, ref, input);
+  // The customer is sent straight to the tracking page: it must show this change at once.
+  forgetTrackedOrder(ctx, ref.id);
+  return outcome;
+}
+
+async function recordCreateOrderRequestFor(ctx: AppContext, ref: OrderRef, input: NewOrderRequest): Promise<RequestOutcome> {
   const asked = parseNewRequest(input);
   const settings = ctx.settings();
   const outcome = await ctx.db.transaction(async (tx) => {

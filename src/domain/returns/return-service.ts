@@ -15,6 +15,7 @@
 // outbox. A refund is requested with the key `return:<case id>`, so however often it is
 // asked for, one refund exists; it goes to the payment provider after commit.
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { forgetTrackedOrder } from '../tracking/tracking-view.ts';
 import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
 import { orderEvents, orderItems, orders, products, refunds, returnCases, returnItems, shipments, supportCases, variants } from '../../db/schema.ts';
@@ -185,6 +186,13 @@ type Planned = { line: OrderLine; quantity: number; exchange: { variantId: strin
 
 /** An application for an order the customer already proved is theirs (a lookup or a signed link). */
 export async function applyForReturnFor(ctx: AppContext, ref: OrderRef, input: NewReturn): Promise<OpenedReturn> {
+  const outcome = await recordApplyForReturnFor(ctx, ref, input);
+  // The customer is sent straight to the tracking page: it must show this change at once.
+  forgetTrackedOrder(ctx, ref.id);
+  return outcome;
+}
+
+async function recordApplyForReturnFor(ctx: AppContext, ref: OrderRef, input: NewReturn): Promise<OpenedReturn> {
   const asked = parseNewReturn(input);
   return ctx.db.transaction(async (tx) => {
     // Stored inside the transaction: a refused application leaves no orphaned photos behind.

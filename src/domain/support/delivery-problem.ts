@@ -3,6 +3,7 @@
 // the order (with the customer's photos, which are never served publicly), a line on the
 // order's timeline, and an acknowledgement email — all in one transaction.
 import { eq } from 'drizzle-orm';
+import { forgetTrackedOrder } from '../tracking/tracking-view.ts';
 import type { AppContext } from '../../context.ts';
 import { orders, type Address } from '../../db/schema.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
@@ -33,6 +34,13 @@ export type DeliveryProblemInput = { problem: string; description: string; photo
 export type DeliveryProblemReport = { caseId: string; caseNumber: string };
 
 export async function reportDeliveryProblem(ctx: AppContext, orderId: string, input: DeliveryProblemInput): Promise<DeliveryProblemReport> {
+  const outcome = await recordReportDeliveryProblem(ctx, orderId, input);
+  // The customer is sent straight to the tracking page: it must show this change at once.
+  forgetTrackedOrder(ctx, orderId);
+  return outcome;
+}
+
+async function recordReportDeliveryProblem(ctx: AppContext, orderId: string, input: DeliveryProblemInput): Promise<DeliveryProblemReport> {
   const description = (input.description ?? '').trim();
   const errors: FieldErrors = {};
   if (!isDeliveryProblem(input.problem)) errors.problem = 'Choose what is wrong.';

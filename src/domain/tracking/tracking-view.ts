@@ -286,6 +286,11 @@ const trackedOrderStatements = new WeakMap<Db, ReturnType<typeof trackedOrderSta
 type TrackedOrder = Awaited<ReturnType<typeof readTrackedOrder>>;
 const trackedOrders = new WeakMap<AppContext, { cache: MemoCache<TrackedOrder | null>; listening: Promise<void> }>();
 
+/** Drops this instance's cached view of an order at once (other instances hear the trigger's NOTIFY). */
+export function forgetTrackedOrder(ctx: AppContext, orderId: string): void {
+  trackedOrders.get(ctx)?.cache.delete(orderId);
+}
+
 async function loadTrackedOrder(ctx: AppContext, orderId: string) {
   let entry = trackedOrders.get(ctx);
   if (!entry) {
