@@ -21,7 +21,7 @@ import { orders, outbox } from '../src/db/schema.ts';
 import { enqueueEmail } from '../src/domain/notifications/outbox.ts';
 import { fileMailer, listMailFiles, readMailFile, smtpMailer } from '../src/domain/notifications/mailer.ts';
 import { failedDeliveries, notificationLog, retryDelivery } from '../src/domain/notifications/notification-log.ts';
-import type { OrderConfirmationPayload } from '../src/domain/notifications/templates/index.ts';
+import type { OrderConfirmationPayload } from '../src/domain/notifications/email-payloads.ts';
 import { DomainError } from '../src/domain/shared/errors.ts';
 import { claimOutboxRows, startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../src/jobs/outbox-worker.ts';
 

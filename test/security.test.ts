@@ -16,7 +16,7 @@ import { CARDS, checkoutBody, createTestCart, placeTestOrder } from './helpers/o
 import { addStaff, staffToken } from './helpers/staff.ts';
 import { rows } from '../src/db/client.ts';
 import { outbox, products } from '../src/db/schema.ts';
-import { renderEmail } from '../src/domain/notifications/templates/index.ts';
+import { renderEmail } from '../src/emails/index.ts';
 import { describeWeeklyHours } from '../src/domain/support/service-hours.ts';
 import type { Role } from '../src/domain/staff/roles.ts';
 

@@ -51,7 +51,8 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       let lost = false;
       client.on('error', () => {
         // A dropped connection can report more than one error: release and reconnect once.
-        if (lost) return;
+        // After close() the client went back to the pool, which ends it: nothing to do.
+        if (lost || closed) return;
         lost = true;
         client.release(true);
         listener = undefined;

@@ -9,7 +9,7 @@ import type { AppContext } from '../context.ts';
 import { outbox } from '../db/schema.ts';
 import { MailDeliveryError, type Mailer, type MailMessage } from '../domain/notifications/mailer.ts';
 import { OUTBOX_CHANNEL } from '../domain/notifications/outbox.ts';
-import { isTemplateName, renderEmail, type RenderedEmail } from '../domain/notifications/templates/index.ts';
+import { isTemplateName, renderEmail, type RenderedEmail } from '../emails/index.ts';
 import { describeWeeklyHours } from '../domain/support/service-hours.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;

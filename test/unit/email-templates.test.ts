@@ -11,7 +11,7 @@ import {
   type ReturnCasePayload,
   type TemplateName,
   type TemplatePayloads,
-} from '../../src/domain/notifications/templates/index.ts';
+} from '../../src/emails/index.ts';
 
 const ctx: RenderContext = {
   settings: defaultSettings(),

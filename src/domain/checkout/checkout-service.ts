@@ -25,7 +25,7 @@ import { readableNumber, sha256 } from '../shared/ids.ts';
 import { announceChange } from '../shared/change-bus.ts';
 import { appendOrderEvent } from '../orders/order-events.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { OrderConfirmationPayload } from '../notifications/templates/index.ts';
+import type { OrderConfirmationPayload } from '../notifications/email-payloads.ts';
 import { summarizeCard, type PaymentProvider } from '../payments/provider.ts';
 import type { PaymentRegistry } from '../payments/registry.ts';
 import { getCartView, loadCartLines, lockOpenCart, type CartLine } from '../cart/cart-service.ts';

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
-import type { TemplateName, TemplatePayloads } from './templates/index.ts';
+import type { TemplateName, TemplatePayloads } from './email-payloads.ts';
 
 /** NOTIFY channel that wakes the outbox workers; PostgreSQL delivers it only when the transaction commits. */
 export const OUTBOX_CHANNEL = 'casanova_outbox';
@@ -14,7 +14,7 @@ export async function wakeOutboxWorkers(conn: Conn): Promise<void> {
 }
 
 export type EmailMessage<T extends TemplateName = TemplateName> = {
-  /** Template name (see notifications/templates); the payload must be of that template's type. */
+  /** Template name (see src/emails); the payload must be of that template's type. */
   template: T;
   to: string;
   payload: TemplatePayloads[T];

@@ -15,7 +15,7 @@ import { orderItems, orders, shipments, stockLedger, variants } from '../../db/s
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { announceChange } from '../shared/change-bus.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { OrderCancelledPayload, OrderDeliveredPayload, OrderShippedPayload } from '../notifications/templates/index.ts';
+import type { OrderCancelledPayload, OrderDeliveredPayload, OrderShippedPayload } from '../notifications/email-payloads.ts';
 import { processRefundsAfterCommit, refundableAmount, requestRefund, type RequestedRefund } from '../payments/refund-service.ts';
 import {
   carrierCustomerName,

@@ -12,7 +12,7 @@ import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { formatMoney } from '../shared/money.ts';
 import { appendOrderEvent, type Actor } from '../orders/order-events.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { RefundInfo, RefundIssuedPayload } from '../notifications/templates/index.ts';
+import type { RefundInfo, RefundIssuedPayload } from '../notifications/email-payloads.ts';
 import { trackingUrl } from '../tracking/tracking-token.ts';
 import type { RefundResult } from './provider.ts';
 

@@ -24,7 +24,7 @@ import type { Conn, Tx } from '../../db/client.ts';
 import { orderItems, orderRequests, orders, refunds, supportCases, type Address } from '../../db/schema.ts';
 import { adjustStock } from '../inventory/inventory-service.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { OrderRequestPayload } from '../notifications/templates/index.ts';
+import type { OrderRequestPayload } from '../notifications/email-payloads.ts';
 import { actorLabel, appendOrderEvent, type Actor } from '../orders/order-events.ts';
 import { cancel, lockOrder, type Order } from '../orders/order-service.ts';
 import { BEFORE_SHIPPING, isOrderStatus, ORDER_STATES, type OrderStatus } from '../orders/order-states.ts';

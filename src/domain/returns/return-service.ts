@@ -21,7 +21,7 @@ import type { Conn, Tx } from '../../db/client.ts';
 import { orderEvents, orderItems, orders, products, refunds, returnCases, returnItems, shipments, supportCases, variants } from '../../db/schema.ts';
 import { adjustStock, recordWriteOff } from '../inventory/inventory-service.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { RefundInfo, ReturnCasePayload } from '../notifications/templates/index.ts';
+import type { RefundInfo, ReturnCasePayload } from '../notifications/email-payloads.ts';
 import { appendOrderEvent, type Actor } from '../orders/order-events.ts';
 import { canonicalOrderNumber } from '../orders/order-number.ts';
 import { lockOrder, type Order } from '../orders/order-service.ts';

@@ -9,7 +9,7 @@ import type { AppContext } from '../../context.ts';
 import { orders } from '../../db/schema.ts';
 import { normalizeEmail } from '../checkout/checkout-input.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { ContactAcknowledgementPayload } from '../notifications/templates/index.ts';
+import type { ContactAcknowledgementPayload } from '../notifications/email-payloads.ts';
 import { validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { hit, rateLimited, waitText } from '../shared/rate-limit.ts';
 import { normalizeOrderNumber } from '../tracking/lookup.ts';

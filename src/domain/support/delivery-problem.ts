@@ -7,7 +7,7 @@ import { forgetTrackedOrder } from '../tracking/tracking-view.ts';
 import type { AppContext } from '../../context.ts';
 import { orders, type Address } from '../../db/schema.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { DeliveryProblemPayload } from '../notifications/templates/index.ts';
+import type { DeliveryProblemPayload } from '../notifications/email-payloads.ts';
 import { appendOrderEvent } from '../orders/order-events.ts';
 import { DomainError, notFound, validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { imageBlobKey, MAX_UPLOAD_BYTES, storeImage } from '../storage/images.ts';

@@ -13,7 +13,7 @@ import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
 import { caseMessages, orderRequests, orders, returnCases, staff, supportCases } from '../../db/schema.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { SupportReplyPayload } from '../notifications/templates/index.ts';
+import type { SupportReplyPayload } from '../notifications/email-payloads.ts';
 import { canonicalOrderNumber } from '../orders/order-number.ts';
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import type { StaffIdentity } from '../staff/staff-service.ts';

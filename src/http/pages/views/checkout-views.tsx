@@ -6,7 +6,7 @@ import { shippingOptions, type Totals } from '../../../domain/checkout/totals.ts
 import { US_STATES, isUsState } from '../../../domain/checkout/us-states.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
-import { cardLabel } from '../../../domain/notifications/templates/content.ts';
+import { cardLabel } from '../../../emails/content.ts';
 import { formatPhone, telHref } from '../../../domain/shared/phone.ts';
 import { optionsText } from './cart-views.tsx';
 import { FieldError, TotalsList } from './parts.tsx';

@@ -1,6 +1,6 @@
 // Sent when an order is cancelled (by request, by staff, or because payment could not be kept).
 import { contactLine, refundFacts, refundTiming, trackingButton, type Block, type Template } from './content.ts';
-import type { OrderCancelledPayload } from './types.ts';
+import type { OrderCancelledPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderCancelled: Template<OrderCancelledPayload> = (p, ctx) => {
   const blocks: Block[] = [

@@ -7,8 +7,8 @@ import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import type { Block, EmailContent, Inline, ItemLine } from './content.ts';
 import { safeHref } from './content.ts';
-import { telHref } from '../../shared/phone.ts';
-import type { RenderContext } from './types.ts';
+import { telHref } from '../domain/shared/phone.ts';
+import type { RenderContext } from '../domain/notifications/email-payloads.ts';
 
 const color = {
   page: '#f3f2ee',

@@ -1,6 +1,6 @@
 // Sent when the replacement for an exchange is on its way (a new order at no charge, in processing).
 import { caseSummary, contactLine, trackingButton, type Template } from './content.ts';
-import type { ReturnCasePayload } from './types.ts';
+import type { ReturnCasePayload } from '../domain/notifications/email-payloads.ts';
 
 export const returnExchanged: Template<ReturnCasePayload> = (p, ctx) => ({
   subject: `Your replacement for ${p.caseNumber} is on its way`,

@@ -1,6 +1,6 @@
 // Sent when a customer reports a problem with a delivery (damage, missing items, wrong item).
 import { contactLine, trackingButton, type Template } from './content.ts';
-import type { DeliveryProblemPayload } from './types.ts';
+import type { DeliveryProblemPayload } from '../domain/notifications/email-payloads.ts';
 
 export const deliveryProblemReceived: Template<DeliveryProblemPayload> = (p, ctx) => ({
   subject: `We are looking into order ${p.orderNumber} (case ${p.caseNumber})`,

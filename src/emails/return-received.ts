@@ -1,6 +1,6 @@
 // Sent when a return, exchange or refund application arrives.
 import { caseSummary, caseWord, contactLine, present, trackingButton, type Template } from './content.ts';
-import type { ReturnCasePayload } from './types.ts';
+import type { ReturnCasePayload } from '../domain/notifications/email-payloads.ts';
 
 export const returnReceived: Template<ReturnCasePayload> = (p, ctx) => {
   const word = caseWord[p.type];

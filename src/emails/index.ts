@@ -18,9 +18,9 @@ import { returnExchanged } from './return-exchanged.ts';
 import { returnReceived } from './return-received.ts';
 import { returnRefunded } from './return-refunded.ts';
 import { supportReply } from './support-reply.ts';
-import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from './types.ts';
+import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from '../domain/notifications/email-payloads.ts';
 
-export type * from './types.ts';
+export type * from '../domain/notifications/email-payloads.ts';
 
 const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: RenderContext) => EmailContent } = {
   order_confirmation: orderConfirmation,

@@ -1,6 +1,6 @@
 // Sent when the refund for a return (or a refund-only case) has been issued.
 import { caseSummary, caseWord, contactLine, money, refundFacts, refundTiming, trackingButton, type Block, type Template } from './content.ts';
-import type { ReturnCasePayload } from './types.ts';
+import type { ReturnCasePayload } from '../domain/notifications/email-payloads.ts';
 
 export const returnRefunded: Template<ReturnCasePayload> = (p, ctx) => {
   const amount = p.refund ? money(p.refund.amount, p.refund.currency) : null;

@@ -1,6 +1,6 @@
 // Payloads of the customer emails. Each arrives from a JSON outbox row, so every field is
 // plain JSON: dates are ISO 8601 strings, money is integer cents with its currency code.
-import type { StoreSettings } from '../../settings/store-settings.ts';
+import type { StoreSettings } from '../settings/store-settings.ts';
 
 /** What every template needs besides its payload. */
 export type RenderContext = {

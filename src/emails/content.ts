@@ -1,9 +1,9 @@
 // What a template produces: a subject and a list of content blocks. The layout turns the
 // same blocks into the HTML part and the plain-text part, so the two always say the same.
 import { DateTime } from 'luxon';
-import { formatMoney } from '../../shared/money.ts';
-import { telHref } from '../../shared/phone.ts';
-import type { RefundInfo, RenderContext, ReturnCasePayload } from './types.ts';
+import { formatMoney } from '../domain/shared/money.ts';
+import { telHref } from '../domain/shared/phone.ts';
+import type { RefundInfo, RenderContext, ReturnCasePayload } from '../domain/notifications/email-payloads.ts';
 
 /** Inline text: plain, bold, or a link. */
 export type Inline = string | { strong: string } | { link: string; href: string };

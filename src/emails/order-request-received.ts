@@ -1,6 +1,6 @@
 // Sent when a customer asks to cancel or change an order: we have it, and here is the rule.
 import { capitalize, contactLine, present, requestWords, trackingButton, type Template } from './content.ts';
-import type { OrderRequestPayload } from './types.ts';
+import type { OrderRequestPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderRequestReceived: Template<OrderRequestPayload> = (p, ctx) => {
   const w = requestWords[p.requestType];

@@ -1,6 +1,6 @@
 // Sent when money goes back to the customer's card for an order.
 import { cardLabel, contactLine, money, refundTiming, trackingButton, type Template } from './content.ts';
-import type { RefundIssuedPayload } from './types.ts';
+import type { RefundIssuedPayload } from '../domain/notifications/email-payloads.ts';
 
 export const refundIssued: Template<RefundIssuedPayload> = (p, ctx) => {
   const amount = money(p.amount, p.currency);

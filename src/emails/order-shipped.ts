@@ -1,6 +1,6 @@
 // Sent when the parcel has been handed to the carrier.
 import { contactLine, present, safeHref, simpleItems, trackingButton, type Block, type Template } from './content.ts';
-import type { OrderShippedPayload } from './types.ts';
+import type { OrderShippedPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderShipped: Template<OrderShippedPayload> = (p, ctx) => {
   const carrierUrl = safeHref(p.carrierTrackingUrl);

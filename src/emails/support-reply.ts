@@ -1,6 +1,6 @@
 // A reply written by staff to a support case. The body is the staff member's plain text.
 import { type Template } from './content.ts';
-import type { SupportReplyPayload } from './types.ts';
+import type { SupportReplyPayload } from '../domain/notifications/email-payloads.ts';
 
 export const supportReply: Template<SupportReplyPayload> = (p, ctx) => ({
   subject: `Re: your case ${p.caseNumber}`,

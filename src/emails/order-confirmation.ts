@@ -1,7 +1,7 @@
 // Sent once payment has succeeded: the customer's receipt and the record of the order.
-import { formatPhone } from '../../shared/phone.ts';
+import { formatPhone } from '../domain/shared/phone.ts';
 import { cardLabel, countryName, formatDateTime, money, present, trackingButton, type Template } from './content.ts';
-import type { OrderConfirmationPayload } from './types.ts';
+import type { OrderConfirmationPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderConfirmation: Template<OrderConfirmationPayload> = ({ order, payment, trackingUrl }, ctx) => {
   const m = (cents: number) => money(cents, order.currency);

@@ -1,7 +1,7 @@
 // Sent when a return or exchange is approved: the RMA number and how to send the items back
 // (a refund-only case is told the refund follows, with nothing to send).
 import { capitalize, caseSummary, caseWord, contactLine, present, trackingButton, type Template } from './content.ts';
-import type { ReturnCasePayload } from './types.ts';
+import type { ReturnCasePayload } from '../domain/notifications/email-payloads.ts';
 
 export const returnApproved: Template<ReturnCasePayload> = (p, ctx) => {
   const word = caseWord[p.type];

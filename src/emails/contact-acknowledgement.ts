@@ -1,6 +1,6 @@
 // Sent right after a message through the contact form: it arrived, and when to expect a reply.
 import { type Template } from './content.ts';
-import type { ContactAcknowledgementPayload } from './types.ts';
+import type { ContactAcknowledgementPayload } from '../domain/notifications/email-payloads.ts';
 
 export const contactAcknowledgement: Template<ContactAcknowledgementPayload> = (p) => ({
   subject: `We received your message (case ${p.caseNumber})`,

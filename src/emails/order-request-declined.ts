@@ -1,7 +1,7 @@
 // Sent when a cancellation or change request cannot be carried out, usually because the
 // order has already been handed to the carrier.
 import { contactLine, present, requestWords, trackingButton, type Template } from './content.ts';
-import type { OrderRequestPayload } from './types.ts';
+import type { OrderRequestPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderRequestDeclined: Template<OrderRequestPayload> = (p, ctx) => {
   const w = requestWords[p.requestType];

@@ -1,6 +1,6 @@
 // Sent when a cancellation or change request has been accepted.
 import { contactLine, present, refundFacts, refundTiming, requestWords, trackingButton, type Block, type Template } from './content.ts';
-import type { OrderRequestPayload } from './types.ts';
+import type { OrderRequestPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderRequestApproved: Template<OrderRequestPayload> = (p, ctx) => {
   const cancel = p.requestType === 'cancel';

@@ -1,6 +1,6 @@
 // Sent when the carrier reports delivery: ask for a quick check and make reporting easy.
 import { contactLine, type Template } from './content.ts';
-import type { OrderDeliveredPayload } from './types.ts';
+import type { OrderDeliveredPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderDelivered: Template<OrderDeliveredPayload> = (p, ctx) => ({
   subject: `Order ${p.orderNumber} was delivered`,
