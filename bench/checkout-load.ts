@@ -2,7 +2,8 @@
 // adding an item and checking out with the sandbox test card through the public API.
 export type CheckoutResult = { ordersPerSecond: number; p50: number; p99: number; failed: number; orders: number };
 
-const body = {
+/** A valid checkout with the sandbox's succeeding test card. */
+export const checkoutBody = {
   email: 'bench@example.com',
   phone: '304-555-0142',
   shippingAddress: { name: 'Bench Shopper', line1: '1 Main St', city: 'Parkersburg', state: 'WV', postalCode: '26101', country: 'US' },
@@ -26,7 +27,7 @@ export async function checkoutLoad(base: string, skus: string[], concurrency: nu
       const cart = await post(`${base}/api/v1/carts`, {});
       await post(`${base}/api/v1/carts/${cart.json.id}/items`, { sku, quantity: 1 });
       const t = performance.now();
-      const res = await post(`${base}/api/v1/carts/${cart.json.id}/checkout`, body, { 'idempotency-key': crypto.randomUUID() });
+      const res = await post(`${base}/api/v1/carts/${cart.json.id}/checkout`, checkoutBody, { 'idempotency-key': crypto.randomUUID() });
       if (res.status === 201) latencies.push(performance.now() - t);
       else failed++;
     }
