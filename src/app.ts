@@ -34,6 +34,8 @@ import { cartApi } from './http/api/cart-api.ts';
 import { checkoutApi } from './http/api/checkout-api.ts';
 import { cartPages } from './http/pages/cart-pages.tsx';
 import { checkoutPages } from './http/pages/checkout-pages.tsx';
+import { sandboxPayPages } from './http/pages/sandbox-pay-pages.tsx';
+import { paymentWebhooksApi } from './http/api/payment-webhooks-api.ts';
 import { trackingPages } from './http/pages/tracking-pages.tsx';
 import { trackingApi } from './http/api/tracking-api.ts';
 import { carrierEventsApi } from './http/api/carrier-events-api.ts';
@@ -76,7 +78,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, { limits: { fileSize: 8 * 1024 * 1024, files: 5, fields: 40, parts: 50 } });
-  securityHeaders(app);
+  securityHeaders(app, ctx.config);
   authenticateBeforeValidation(app);
   refuseNulCharacters(app);
 
@@ -116,6 +118,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(checkoutApi(ctx), { prefix: '/api/v1' });
   await app.register(cartPages, { ctx });
   await app.register(checkoutPages, { ctx });
+  // Payments: the providers' signed webhooks and the sandbox's stand-in payment page.
+  await app.register(paymentWebhooksApi(ctx), { prefix: '/api/v1' });
+  await app.register(sandboxPayPages, { ctx });
   // Tracking: the lookup page and API, the carrier webhook (its own raw-body JSON parser), staff-entered carrier events.
   await app.register(trackingPages, { ctx });
   await app.register(trackingApi(ctx), { prefix: '/api/v1' });

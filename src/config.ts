@@ -30,6 +30,16 @@ const schema = z.object({
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1, 'RECONCILE_AFTER_SECONDS must be at least 1').default(900),
   /** Bearer token for /metrics; without it only this machine may scrape. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Stripe: the three keys go together (dashboard → Developers → API keys, and the webhook endpoint's signing secret). */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[0-9A-Za-z]+$/, 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_…, sk_live_…, or a restricted rk_… key)').optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_[0-9A-Za-z]+$/, 'STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_test_… or pk_live_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[0-9A-Za-z+/=]+$/, 'STRIPE_WEBHOOK_SECRET must be the webhook signing secret (whsec_…)').optional(),
+  /** Another Stripe API base (stripe-mock, or the test fake): http(s)://host:port. */
+  STRIPE_API_URL: url('STRIPE_API_URL').optional(),
+  /** Where the browser loads Stripe.js from (tests point it at the fake). */
+  STRIPE_JS_URL: url('STRIPE_JS_URL').default('https://js.stripe.com/v3/'),
+  /** The built-in sandbox processor (test cards): on by default, off by default once a live Stripe key is set. */
+  SANDBOX_PAYMENTS: z.enum(['on', 'off']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +62,8 @@ export type Config = {
   reconcileAfterMs: number;
   logLevel: string;
   metricsToken?: string;
+  stripe?: { secretKey: string; publishableKey: string; webhookSecret: string; apiUrl?: string; jsUrl: string };
+  sandboxPayments: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -65,6 +77,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const stripeKeys = [e.STRIPE_SECRET_KEY, e.STRIPE_PUBLISHABLE_KEY, e.STRIPE_WEBHOOK_SECRET];
+  if (stripeKeys.some(Boolean) && !stripeKeys.every(Boolean)) {
+    throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET must be set together');
+  }
+  if (e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_SECRET_KEY.includes('_live_') !== e.STRIPE_PUBLISHABLE_KEY.includes('_live_')) {
+    throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be live keys or both be test keys');
+  }
+  const liveStripe = Boolean(e.STRIPE_SECRET_KEY?.includes('_live_'));
+  if (e.SANDBOX_PAYMENTS === 'off' && !e.STRIPE_SECRET_KEY) {
+    throw new ConfigError('Invalid configuration:\n  SANDBOX_PAYMENTS=off leaves no way to pay: set the STRIPE_* keys too');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -83,6 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileAfterMs: e.RECONCILE_AFTER_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, publishableKey: e.STRIPE_PUBLISHABLE_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL, jsUrl: e.STRIPE_JS_URL }
+      : undefined,
+    // With live card payments, test cards must not be able to buy anything.
+    sandboxPayments: (e.SANDBOX_PAYMENTS ?? (liveStripe ? 'off' : 'on')) === 'on',
   };
 }
 

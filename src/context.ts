@@ -15,6 +15,9 @@ import type { StoreSettings } from './domain/settings/store-settings.ts';
 import { databaseBlobStore, type BlobStore } from './domain/storage/blob-store.ts';
 import { createPaymentRegistry, type PaymentRegistry } from './domain/payments/registry.ts';
 import { createSandboxProvider } from './domain/payments/sandbox-provider.ts';
+import { createStripeProvider } from './domain/payments/stripe-provider.ts';
+import { createHmac } from 'node:crypto';
+import type { PaymentProvider } from './domain/payments/provider.ts';
 
 export type AppContext = {
   config: Config;
@@ -47,20 +50,33 @@ export async function createContext(config: Config, database: Database, override
     }
     listeners.get(topic)?.forEach((fn) => fn());
   });
+  const clock = overrides.clock ?? systemClock;
+  const secret = config.appSecret ?? (await storedSecret(database.db, 'signing_key'));
   return {
     config,
     database,
     db: database.db,
-    clock: overrides.clock ?? systemClock,
+    clock,
     log,
     blobs: overrides.blobs ?? databaseBlobStore(database.db),
-    payments: overrides.payments ?? createPaymentRegistry([createSandboxProvider({ clock: overrides.clock })]),
+    payments: overrides.payments ?? createPaymentRegistry(paymentProviders(config, database.db, clock, secret)),
     settings: () => settings,
-    secret: config.appSecret ?? (await storedSecret(database.db, 'signing_key')),
+    secret,
     onChange(topic, fn) {
       listeners.set(topic, [...(listeners.get(topic) ?? []), fn]);
     },
   };
+}
+
+/** Stripe first when configured (the storefront's default), then the sandbox unless it is off. */
+function paymentProviders(config: Config, db: Db, clock: Clock, secret: string): PaymentProvider[] {
+  const providers: PaymentProvider[] = [];
+  if (config.stripe) providers.push(createStripeProvider(config.stripe));
+  if (config.sandboxPayments) {
+    const signingKey = createHmac('sha256', secret).update('sandbox-webhooks').digest('hex');
+    providers.push(createSandboxProvider({ db, clock, publicUrl: config.publicUrl, signingKey }));
+  }
+  return providers;
 }
 
 /** Secrets, tokens, passwords and card data never reach the logs. */
@@ -72,6 +88,7 @@ export const redactPaths = [
   '*.cardNumber',
   '*.cvc',
   '*.token',
+  '*.clientSecret',
 ];
 
 /** Reads a generated secret, creating it on first use (first writer wins across instances). */

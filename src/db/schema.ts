@@ -282,6 +282,11 @@ export const orderEvents = pgTable(
 // ---------------------------------------------------------------- payments & refunds
 
 /** Every payment attempt, successful or not: the payment record. */
+/**
+ * A payment session: opened with the provider before the shopper pays, holding everything
+ * needed to place the order without the shopper (contact, address, lines and totals as
+ * they were charged), so the provider's webhook alone can create the order.
+ */
 export const payments = pgTable(
   'payments',
   {
@@ -289,11 +294,28 @@ export const payments = pgTable(
     orderId: uuid('order_id').references(() => orders.id, { onDelete: 'set null' }),
     cartId: text('cart_id'),
     provider: text('provider').notNull(),
+    /** The provider's session (Stripe: cs_… for hosted Checkout, else the PaymentIntent). */
+    providerSessionId: text('provider_session_id'),
+    /** The provider's payment, once it exists (Stripe: pi_…). */
     providerTransactionId: text('provider_transaction_id'),
     amount: integer('amount').notNull(),
     currency: text('currency').notNull().default('USD'),
-    /** pending (written before the provider is called), authorized, captured, declined, failed, voided */
+    /**
+     * pending (written before the provider is called), open (waiting for the shopper),
+     * processing, authorized, captured, declined, failed, expired (nobody paid),
+     * voided (authorization released), releasing (paid but no order could be made: being
+     * voided or refunded), refunded (released after capture)
+     */
     status: text('status').notNull(),
+    /** automatic (captured at checkout) or manual (captured at handover, or by staff). */
+    captureMethod: text('capture_method').notNull().default('automatic'),
+    amountCaptured: integer('amount_captured').notNull().default(0),
+    /** What the order will be made of; see domain/checkout/checkout-snapshot.ts. */
+    checkout: jsonb('checkout').$type<Record<string, unknown>>(),
+    /** Where the shopper pays (the provider's hosted page), kept so a repeat can send them back. */
+    redirectUrl: text('redirect_url'),
+    /** For the provider's embedded payment field (never logged). */
+    clientSecret: text('client_secret'),
     cardBrand: text('card_brand'),
     cardLast4: text('card_last4'),
     cardExpMonth: integer('card_exp_month'),
@@ -301,11 +323,72 @@ export const payments = pgTable(
     declineCode: text('decline_code'),
     message: text('message'),
     idempotencyKey: text('idempotency_key'),
+    /** A chargeback: the provider's dispute id, status (needs_response, under_review, won, lost…), reason and amount. */
+    disputeId: text('dispute_id'),
+    disputeStatus: text('dispute_status'),
+    disputeReason: text('dispute_reason'),
+    disputeAmount: integer('dispute_amount'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('payments_order_idx').on(t.orderId), index('payments_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    index('payments_order_idx').on(t.orderId),
+    index('payments_status_idx').on(t.status, t.createdAt),
+    index('payments_cart_idx').on(t.cartId),
+    index('payments_provider_tx_idx').on(t.provider, t.providerTransactionId),
+    index('payments_provider_session_idx').on(t.provider, t.providerSessionId),
+    index('payments_dispute_idx').on(t.disputeStatus).where(sql`dispute_status is not null`),
+  ],
 );
+
+/** Provider webhooks already handled, by the provider's event id: a redelivery is acknowledged and ignored. */
+export const paymentWebhookEvents = pgTable(
+  'payment_webhook_events',
+  {
+    provider: text('provider').notNull(),
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index('payment_webhook_events_received_idx').on(t.receivedAt)],
+);
+
+/**
+ * The built-in sandbox processor's own books (it stands in for a provider's servers, so it
+ * keeps its state in the database: every instance, and a restart, sees the same payments).
+ */
+export const sandboxPayments = pgTable('sandbox_payments', {
+  id: text('id').primaryKey(),
+  /** Our payments.id, as a provider keeps the merchant's metadata. */
+  reference: text('reference').notNull(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  amount: integer('amount').notNull(),
+  currency: text('currency').notNull(),
+  captureMethod: text('capture_method').notNull(),
+  /** open, awaiting_3ds, authorized, captured, canceled */
+  status: text('status').notNull(),
+  amountCaptured: integer('amount_captured').notNull().default(0),
+  amountRefunded: integer('amount_refunded').notNull().default(0),
+  description: text('description').notNull().default(''),
+  returnUrl: text('return_url').notNull(),
+  cancelUrl: text('cancel_url').notNull(),
+  cardBrand: text('card_brand'),
+  cardLast4: text('card_last4'),
+  cardExpMonth: integer('card_exp_month'),
+  cardExpYear: integer('card_exp_year'),
+  declineCode: text('decline_code'),
+  createdAt: createdAt(),
+});
+
+export const sandboxRefunds = pgTable('sandbox_refunds', {
+  id: text('id').primaryKey(),
+  paymentId: text('payment_id')
+    .notNull()
+    .references(() => sandboxPayments.id),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  amount: integer('amount').notNull(),
+  createdAt: createdAt(),
+});
 
 /** A refund is its own record: pending → succeeded | failed, retried, never issued twice. */
 export const refunds = pgTable(
@@ -328,6 +411,8 @@ export const refunds = pgTable(
     sourceId: text('source_id'),
     /** Unique: the same cause can never refund twice. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** Asked for while the payment was only authorized: it shrinks (or voids) the authorization instead of sending money back. */
+    release: boolean('release').notNull().default(false),
     providerRefundId: text('provider_refund_id'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at'),

@@ -18,6 +18,7 @@ import { returnExchanged } from './return-exchanged.ts';
 import { returnReceived } from './return-received.ts';
 import { returnRefunded } from './return-refunded.ts';
 import { supportReply } from './support-reply.ts';
+import { paymentReleased } from './payment-released.ts';
 import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from '../domain/notifications/email-payloads.ts';
 
 export type * from '../domain/notifications/email-payloads.ts';
@@ -39,6 +40,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   delivery_problem_received: deliveryProblemReceived,
   contact_acknowledgement: contactAcknowledgement,
   support_reply: supportReply,
+  payment_released: paymentReleased,
 };
 
 export const templateNames = Object.keys(templates) as TemplateName[];

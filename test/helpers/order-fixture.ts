@@ -1,9 +1,9 @@
 // A paid order straight into the database (order, items, stock taken, a captured sandbox
-// payment, the "placed" event), for tests of what happens after checkout.
+// payment with the sandbox's own record of it, the "placed" event), for tests of what happens after checkout.
 import { randomInt } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../src/context.ts';
-import { orderItems, orders, payments, stockLedger, variants, products, type Address } from '../../src/db/schema.ts';
+import { orderItems, orders, payments, sandboxPayments, stockLedger, variants, products, type Address } from '../../src/db/schema.ts';
 import { readableNumber } from '../../src/domain/shared/ids.ts';
 import { appendOrderEvent } from '../../src/domain/orders/order-events.ts';
 
@@ -75,14 +75,16 @@ export async function insertPaidOrder(
     for (const p of picked) {
       await tx.insert(stockLedger).values({ variantId: p.id, delta: -p.quantity, stockAfter: p.stockAfter, reason: 'sale', orderId: order!.id, createdAt: at });
     }
-    const transactionId = `sbx_ch_${Array.from({ length: 24 }, () => BASE62[randomInt(62)]).join('')}`;
+    const transactionId = `sbx_pay_${Array.from({ length: 24 }, () => BASE62[randomInt(62)]).join('')}`;
     const [payment] = await tx
       .insert(payments)
       .values({
         orderId: order!.id,
         provider: 'sandbox',
+        providerSessionId: transactionId,
         providerTransactionId: transactionId,
         amount: total,
+        amountCaptured: total,
         status: 'captured',
         cardBrand: 'visa',
         cardLast4: '4242',
@@ -92,6 +94,21 @@ export async function insertPaidOrder(
         updatedAt: at,
       })
       .returning();
+    // The sandbox processor's own record of the same payment, as if the shopper had paid on its page.
+    await tx.insert(sandboxPayments).values({
+      id: transactionId,
+      reference: payment!.id,
+      idempotencyKey: `fixture:${payment!.id}`,
+      amount: total,
+      currency: 'USD',
+      captureMethod: 'automatic',
+      status: 'captured',
+      amountCaptured: total,
+      returnUrl: 'http://127.0.0.1:3000/checkout/return',
+      cancelUrl: 'http://127.0.0.1:3000/checkout',
+      cardBrand: 'visa',
+      cardLast4: '4242',
+    });
     await appendOrderEvent(tx, { orderId: order!.id, type: 'placed', actor: { kind: 'customer' }, to: 'paid', at });
     return { id: order!.id, number: order!.number, email, phone, total, paymentId: payment!.id };
   });

@@ -1,16 +1,17 @@
-// Orders made the way a shopper makes them: a cart through the API, items added, checkout
-// with a sandbox card. Use placeTestOrder in any scenario test that needs a real order.
+// Orders made the way an API client makes them: a cart through the API, items added,
+// checkout with a sandbox payment-method token. Use placeTestOrder in any scenario test that needs a real order.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './test-app.ts';
 import type { OrderReceipt } from '../../src/domain/checkout/order-receipt.ts';
 
-/** Sandbox cards with a known outcome. */
-export const CARDS = {
-  ok: '4242424242424242',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-  processingError: '4000000000000119',
+/** Sandbox payment-method tokens with a known outcome (see src/domain/payments/sandbox-cards.ts). */
+export const TOKENS = {
+  ok: 'sandbox_visa',
+  declined: 'sandbox_declined',
+  insufficientFunds: 'sandbox_insufficient_funds',
+  processingError: 'sandbox_processing_error',
+  threeDSecure: 'sandbox_3ds',
 } as const;
 
 export type CheckoutBody = {
@@ -18,7 +19,7 @@ export type CheckoutBody = {
   phone: string;
   shippingAddress: { name: string; line1: string; line2?: string; city: string; state: string; postalCode: string; country: 'US' };
   shippingMethod: 'standard' | 'express';
-  payment: { provider: string; cardNumber: string; expMonth: number; expYear: number; cvc: string };
+  payment: { provider: string; paymentMethod: string };
 };
 
 export type CheckoutOverrides = Partial<Omit<CheckoutBody, 'shippingAddress' | 'payment'>> & {
@@ -26,7 +27,7 @@ export type CheckoutOverrides = Partial<Omit<CheckoutBody, 'shippingAddress' | '
   payment?: Partial<CheckoutBody['payment']>;
 };
 
-/** A valid checkout body (West Virginia address, Visa test card); nested parts merge with `over`. */
+/** A valid checkout body (West Virginia address, the sandbox's Visa token); nested parts merge with `over`. */
 export function checkoutBody(over: CheckoutOverrides = {}): CheckoutBody {
   return {
     email: 'jane.doe@example.com',
@@ -34,7 +35,7 @@ export function checkoutBody(over: CheckoutOverrides = {}): CheckoutBody {
     shippingMethod: 'standard',
     ...over,
     shippingAddress: { name: 'Jane Doe', line1: '12 Market St', city: 'Parkersburg', state: 'WV', postalCode: '26101', country: 'US', ...over.shippingAddress },
-    payment: { provider: 'sandbox', cardNumber: CARDS.ok, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', ...over.payment },
+    payment: { provider: 'sandbox', paymentMethod: TOKENS.ok, ...over.payment },
   };
 }
 

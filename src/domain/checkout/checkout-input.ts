@@ -1,12 +1,11 @@
 // What a shopper must give at checkout, validated in one pass so every wrong field is
-// named at once: contact, a US shipping address, the shipping method and the card.
+// named at once: contact, a US shipping address, the shipping method and how to pay (never card details).
 // The API uses the schema as its request body; the web form maps its fields onto the
 // same shape. Prices and totals are not part of it: whatever a client sends is dropped.
 import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { Clock } from '../shared/clock.ts';
 import { validationFailed, type FieldErrors } from '../shared/errors.ts';
-import { normalizeCardNumber, normalizeExpYear, validateCard } from '../payments/provider.ts';
+import { CARD_FIELDS } from '../payments/provider.ts';
 import { SHIPPING_METHODS } from './totals.ts';
 import { US_STATE_CODES, isUsState, type UsState } from './us-states.ts';
 
@@ -97,37 +96,41 @@ const shippingAddress = z.object(
 /** The shipping address alone: a change of address after checkout is validated the same way. */
 export const shippingAddressSchema = shippingAddress;
 
-/** Checkout input schema. `clock` decides whether a card has expired. */
-export function checkoutInputSchema(clock: Clock) {
-  const payment = z
-    .object(
-      {
-        provider: z.string(required('Choose a payment method')).max(40).default('sandbox').describe('Payment provider; "sandbox" for test cards'),
-        cardNumber: z.string(required('Enter your card number')).max(30, 'Enter a valid card number').transform(normalizeCardNumber),
-        expMonth: z.number(required('Enter the expiry month (1–12)')).int('Enter the expiry month (1–12)'),
-        expYear: z.number(required('Enter the expiry year')).int('Enter the expiry year').transform(normalizeExpYear),
-        cvc: z.string(required('Enter the security code')).trim().max(4, 'Enter the 3- or 4-digit security code'),
-      },
-      required('Enter your card details'),
-    )
-    .prefault({} as never)
-    // Runs even when a field above already failed, so every card problem is reported at once.
-    .superRefine(
-      (p, ctx) => {
-        if (!p || typeof p !== 'object') return;
-        const errors = validateCard({ number: p.cardNumber, expMonth: p.expMonth, expYear: p.expYear, cvc: p.cvc }, clock.now());
-        if (errors.cardNumber) {
-          ctx.addIssue({ code: 'custom', path: ['cardNumber'], message: p.cardNumber ? errors.cardNumber : 'Enter your card number' });
-        }
-        if (errors.expiry) {
-          const monthBad = !(Number.isInteger(p.expMonth) && p.expMonth >= 1 && p.expMonth <= 12);
-          ctx.addIssue({ code: 'custom', path: [monthBad ? 'expMonth' : 'expYear'], message: errors.expiry });
-        }
-        if (errors.cvc) ctx.addIssue({ code: 'custom', path: ['cvc'], message: errors.cvc });
-      },
-      { when: () => true },
-    );
+/**
+ * How the shopper pays: the provider, and for a one-call API checkout the provider's
+ * payment-method token. Card details are never accepted: a body that still carries them is
+ * refused naming the field, so an old client learns why instead of sending cards around.
+ */
+const payment = z
+  .looseObject(
+    {
+      provider: z.string(required('Choose a payment method')).trim().min(1, 'Choose a payment method').max(40).optional().describe('Payment provider ("sandbox", "stripe"); the store\'s default when omitted'),
+      paymentMethod: z
+        .string(required('Use a payment-method token'))
+        .trim()
+        .min(1, 'Enter the payment-method token')
+        .max(255, 'Use at most 255 characters')
+        .optional()
+        .describe('A token issued by the provider (Stripe PaymentMethod id, or a sandbox test token such as sandbox_visa, sandbox_declined, sandbox_3ds)'),
+    },
+    required('Send the payment as an object'),
+  )
+  .superRefine((p, ctx) => {
+    for (const field of CARD_FIELDS) {
+      if (field in p) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'Card details are not accepted here: the card is entered on the payment provider\'s page, or pass the provider\'s payment-method token as paymentMethod',
+        });
+      }
+    }
+  })
+  .transform(({ provider, paymentMethod }) => ({ provider, paymentMethod }))
+  .prefault({});
 
+/** Checkout input schema: contact, address, shipping method and how to pay. */
+export function checkoutInputSchema() {
   return z.object(
     {
       email,
@@ -150,8 +153,8 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /** Validates raw input (e.g. from the web form); throws validation_failed naming every bad field. */
-export function parseCheckoutInput(clock: Clock, raw: unknown): CheckoutInput {
-  const parsed = checkoutInputSchema(clock).safeParse(raw);
+export function parseCheckoutInput(raw: unknown): CheckoutInput {
+  const parsed = checkoutInputSchema().safeParse(raw);
   if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
   return parsed.data;
 }

@@ -116,6 +116,23 @@ export type SupportReplyPayload = {
   orderNumber?: string | null;
 };
 
+/**
+ * A payment went through but no order could be made from it (the last units sold meanwhile,
+ * or the cart had already been paid for): the money goes back and the shopper is told.
+ */
+export type PaymentReleasedPayload = {
+  amount: number;
+  currency: string;
+  brand: string;
+  last4: string;
+  reason: 'out_of_stock' | 'duplicate';
+  /** What could not be had, for out_of_stock ("Linen Throw (Sand): sold out"). */
+  detail: string;
+  /** Authorized payments are released, captured ones refunded. */
+  refunded: boolean;
+  cartUrl: string;
+};
+
 /** Template name → payload type: the contract between the outbox and the renderer. */
 export type TemplatePayloads = {
   order_confirmation: OrderConfirmationPayload;
@@ -134,6 +151,7 @@ export type TemplatePayloads = {
   delivery_problem_received: DeliveryProblemPayload;
   contact_acknowledgement: ContactAcknowledgementPayload;
   support_reply: SupportReplyPayload;
+  payment_released: PaymentReleasedPayload;
 };
 
 export type TemplateName = keyof TemplatePayloads;

@@ -17,6 +17,7 @@ import { announceChange } from '../shared/change-bus.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
 import type { OrderCancelledPayload, OrderDeliveredPayload, OrderShippedPayload } from '../notifications/email-payloads.ts';
 import { processRefundsAfterCommit, refundableAmount, requestRefund, type RequestedRefund } from '../payments/refund-service.ts';
+import { captureOrderPayments } from '../payments/capture-service.ts';
 import {
   carrierCustomerName,
   carrierTrackingUrl,
@@ -64,6 +65,8 @@ async function change(
   if (opts.tx) return run(opts.tx);
   const result = await ctx.db.transaction(run);
   if (result.refund) await processRefundsAfterCommit(ctx, [result.refund.refund.id]);
+  // Handed to the carrier: a payment only authorized at checkout is captured now (the reconciler retries a failure).
+  if (result.order.status === 'shipped' && result.from !== 'shipped') await captureOrderPayments(ctx, result.order.id, { kind: 'system', name: 'payments' });
   return result;
 }
 

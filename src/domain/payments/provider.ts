@@ -1,54 +1,113 @@
 // The payment provider boundary: what checkout, refunds and webhooks need from a card
-// processor, and nothing more. The sandbox implements it today; Stripe (or any other
-// processor) fits behind the same interface later without checkout changing.
+// processor, and nothing more. The built-in sandbox and Stripe implement it.
+//
+// Card data never reaches this server. Checkout opens a *payment session* at the provider
+// for an amount we computed; the shopper pays on the provider's page (or in its embedded
+// field, or an API client passes a payment-method token the provider issued); the provider
+// tells us through a signed webhook and the shopper's return, and we then ask the provider
+// what is true (`retrieve`) before placing the order.
 // Amounts are integer minor units (cents) with an ISO 4217 currency code, as everywhere.
-// Secrets (full card number, CVC) go in and never come out: results carry a CardSummary only.
 
-/** What the shopper typed. Lives only for the duration of one authorize call: never stored or logged. */
-export type CardInput = {
-  /** Card number (PAN); spaces and dashes are allowed and stripped. */
-  number: string;
-  /** 1–12. */
-  expMonth: number;
-  /** Four digits (two-digit years are read as 20xx). */
-  expYear: number;
-  /** Security code: 3 digits, 4 for American Express. */
-  cvc: string;
+/** Capture at checkout (`automatic`) or reserve now and capture at handover (`manual`). */
+export type CaptureMethod = 'automatic' | 'manual';
+
+/** The safe-to-keep part of a card, as the provider reports it: "Visa ending in 4242". */
+export type CardSummary = { brand: string; last4: string; expMonth?: number; expYear?: number };
+
+/** Why an issuer said no (or why an attempt could not go through). */
+export type DeclineCode =
+  | 'card_declined'
+  | 'insufficient_funds'
+  | 'expired_card'
+  | 'incorrect_cvc'
+  | 'incorrect_number'
+  | 'authentication_required'
+  | 'processing_error';
+
+/** What a payment is at the provider right now. */
+export type PaymentState =
+  /** Waiting for the shopper: not paid yet, or a declined attempt they may retry, or 3-D Secure pending. */
+  | 'open'
+  /** The shopper paid; the provider has not settled the outcome yet (some methods take a while). */
+  | 'processing'
+  /** Money reserved on the card; it moves when captured. */
+  | 'authorized'
+  /** Money taken. */
+  | 'captured'
+  /** Over without money: declined for good (one-call checkout), cancelled, or the session expired. */
+  | 'canceled';
+
+/** The provider's view of one payment, read fresh (never cached): the truth checkout acts on. */
+export type ProviderPayment = {
+  /** The provider's session id (Stripe: cs_… for hosted Checkout, else the PaymentIntent id). */
+  sessionId: string;
+  /** The provider's payment id once it exists (Stripe: pi_…); refunds and captures use it. */
+  transactionId?: string;
+  status: PaymentState;
+  amount: number;
+  currency: string;
+  /** Cents captured so far. */
+  amountCaptured: number;
+  card?: CardSummary;
+  /** Why the latest attempt failed, for the shopper (safe to show as is). */
+  declineCode?: DeclineCode;
+  message?: string;
+  /** Where to send the shopper to pay (hosted page, or 3-D Secure step). */
+  redirectUrl?: string;
+  /** For an embedded payment field in the browser (Stripe Payment Element). */
+  clientSecret?: string;
 };
 
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'other';
-
-/**
- * The safe-to-keep part of a card: enough to show "Visa ending in 4242" on an order.
- * `brand` is usually a CardBrand; a provider may report other networks (e.g. "jcb") as is.
- */
-export type CardSummary = { brand: string; last4: string; expMonth: number; expYear: number };
-
-/** Why the issuer said no; the shopper can fix these by using another card or correcting input. */
-export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'incorrect_cvc' | 'incorrect_number';
-
-/** Outcome of an authorization. `message` is written for the shopper and safe to display as is. */
-export type AuthorizeResult =
-  | { status: 'authorized'; transactionId: string; card: CardSummary }
-  | { status: 'declined'; transactionId: string; card: CardSummary; declineCode: DeclineCode; message: string }
-  | { status: 'failed'; transactionId?: string; card?: CardSummary; declineCode: 'processing_error'; message: string };
+export type CreateSessionInput = {
+  /** Our payment id: stored with the provider's object, so every webhook leads back to it. */
+  reference: string;
+  amount: number;
+  currency: string;
+  captureMethod: CaptureMethod;
+  /** Same key ⇒ the same session, however often the call is repeated. */
+  idempotencyKey: string;
+  description: string;
+  email: string;
+  /** Shown on a hosted payment page; their amounts add up to `amount`. */
+  lines: { name: string; quantity: number; unitAmount: number }[];
+  /** Where the provider sends the shopper after paying, and after giving up. */
+  returnUrl: string;
+  cancelUrl: string;
+  /**
+   * How the shopper pays: `hosted` (redirect to the provider's page), `embedded` (a field the
+   * provider renders in our page), or a provider-issued payment-method token, confirmed at once.
+   */
+  method: { kind: 'hosted' } | { kind: 'embedded' } | { kind: 'token'; token: string };
+};
 
 export type CaptureResult = { status: 'captured' } | { status: 'failed'; message: string };
 export type VoidResult = { status: 'voided' } | { status: 'failed'; message: string };
 /** `retryable` says whether trying again later (same idempotency key) may succeed. */
-export type RefundResult = { status: 'succeeded'; refundId: string } | { status: 'failed'; message: string; retryable: boolean };
+export type RefundResult =
+  | { status: 'succeeded'; refundId: string }
+  | { status: 'pending'; refundId: string }
+  | { status: 'failed'; message: string; retryable: boolean };
 
-/** Something that happened at the provider, reported asynchronously (webhook). */
+/**
+ * Something that happened at the provider, from a verified webhook. Payment events carry no
+ * status on purpose: they arrive late, twice or out of order, so the receiver asks the
+ * provider for the payment's current state instead of trusting the event's snapshot.
+ */
 export type ProviderEvent = {
-  /** What happened. */
-  type: 'payment.captured' | 'payment.voided' | 'refund.succeeded' | 'refund.failed';
-  /** The provider's id of the payment it is about. */
-  transactionId: string;
-  /** For refund events: the provider's id of the refund. */
-  refundId?: string;
-  /** Amount concerned, in minor units, when the provider says. */
-  amount?: number;
-};
+  /** The provider's event id: the same event delivered twice is handled once. */
+  id: string;
+  createdAt: Date;
+} & (
+  | { type: 'payment.updated'; reference?: string; sessionId?: string; transactionId?: string }
+  | { type: 'refund.succeeded' | 'refund.failed'; refundId: string; reference?: string; message?: string }
+  | {
+      type: 'dispute.opened' | 'dispute.closed';
+      transactionId: string;
+      dispute: { id: string; status: string; reason: string; amount: number; currency: string };
+    }
+);
+
+export class WebhookSignatureError extends Error {}
 
 /**
  * Every payment provider implements this. Every mutating call takes an idempotency key:
@@ -58,116 +117,21 @@ export type ProviderEvent = {
 export interface PaymentProvider {
   /** Stable identifier stored with each payment ("sandbox", "stripe"), used to find the provider again. */
   readonly name: string;
-  /** Reserves `amount` on the card without moving money yet; declines are results, not exceptions. */
-  authorize(input: { amount: number; currency: string; card: CardInput; idempotencyKey: string; description?: string }): Promise<AuthorizeResult>;
-  /** Takes (up to) the authorized amount, e.g. when the order ships or right after checkout. */
+  /** Publishable settings the browser needs for an embedded field (Stripe's publishable key). */
+  readonly browser?: { publishableKey: string; scriptUrl: string };
+  /** Opens a payment session for `amount` (declines of a token are results, not exceptions). */
+  createSession(input: CreateSessionInput): Promise<ProviderPayment>;
+  /** The payment as the provider sees it now. */
+  retrieve(input: { sessionId: string; transactionId?: string | null }): Promise<ProviderPayment>;
+  /** Takes `amount` (≤ authorized) of an authorization; the rest is released. */
   capture(input: { transactionId: string; amount: number; idempotencyKey: string }): Promise<CaptureResult>;
-  /** Releases an authorization that was never captured (order cancelled before capture). */
-  void(input: { transactionId: string; idempotencyKey: string }): Promise<VoidResult>;
-  /** Gives back part or all of a payment; the cumulative refunds never exceed what was paid. */
-  refund(input: { transactionId: string; amount: number; currency: string; idempotencyKey: string }): Promise<RefundResult>;
-  /** Verifies and parses a webhook request; null when it is not an event we care about. Throws if the signature is bad. */
-  handleWebhook(input: { rawBody: Buffer | string; headers: Record<string, string | string[] | undefined> }): Promise<ProviderEvent | null>;
+  /** Releases an authorization, or closes a session nobody paid; refused once money was captured. */
+  void(input: { sessionId: string; transactionId?: string | null; idempotencyKey: string }): Promise<VoidResult>;
+  /** Gives back part or all of a captured payment; the cumulative refunds never exceed it. */
+  refund(input: { transactionId: string; amount: number; currency: string; idempotencyKey: string; reference: string }): Promise<RefundResult>;
+  /** Verifies a webhook's signature on the raw bytes and parses it; null for events we do not use. Throws WebhookSignatureError. */
+  parseWebhook(input: { rawBody: Buffer; headers: Record<string, string | string[] | undefined> }): ProviderEvent | null;
 }
 
-// ---------------------------------------------------------------------------------------
-// Card helpers shared by providers and the checkout form. None of them log or echo input.
-
-/** Removes spaces and dashes: "4242 4242-4242 4242" → "4242424242424242". */
-export function normalizeCardNumber(input: string): string {
-  return String(input ?? '').replace(/[\s-]+/g, '');
-}
-
-/** Luhn (mod 10) checksum over the digits; false for anything that is not 12–19 digits. */
-export function luhnValid(number: string): boolean {
-  const digits = normalizeCardNumber(number);
-  if (!/^\d{12,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** Card network from the IIN (leading digits). */
-export function cardBrand(number: string): CardBrand {
-  const n = normalizeCardNumber(number);
-  if (!/^\d+$/.test(n)) return 'other';
-  const p2 = Number(n.slice(0, 2));
-  const p3 = Number(n.slice(0, 3));
-  const p4 = Number(n.slice(0, 4));
-  const p6 = Number(n.slice(0, 6));
-  if (n.startsWith('4')) return 'visa';
-  if (p2 === 34 || p2 === 37) return 'amex';
-  if ((p2 >= 51 && p2 <= 55) || (n.length >= 4 && p4 >= 2221 && p4 <= 2720)) return 'mastercard';
-  if (
-    p4 === 6011 ||
-    p2 === 65 ||
-    (n.length >= 3 && p3 >= 644 && p3 <= 649) ||
-    (n.length >= 6 && p6 >= 622126 && p6 <= 622925)
-  ) {
-    return 'discover';
-  }
-  return 'other';
-}
-
-/** Valid card number lengths per brand. */
-const LENGTHS: Record<CardBrand, number[]> = {
-  visa: [13, 16, 19],
-  mastercard: [16],
-  amex: [15],
-  discover: [16, 17, 18, 19],
-  other: [12, 13, 14, 15, 16, 17, 18, 19],
-};
-
-/** Digits of the security code the brand uses. */
-export const cvcLength = (brand: CardBrand) => (brand === 'amex' ? 4 : 3);
-
-/** Two-digit years (27) become four-digit (2027). */
-export const normalizeExpYear = (year: number) => (Number.isInteger(year) && year >= 0 && year < 100 ? 2000 + year : year);
-
-/** True when the number has the right length for its brand and passes Luhn. */
-export function cardNumberValid(number: string): boolean {
-  const n = normalizeCardNumber(number);
-  return luhnValid(n) && LENGTHS[cardBrand(n)].includes(n.length);
-}
-
-/** True once the card's expiry month is over (cards are valid through the end of that month, UTC). */
-export function cardExpired(expMonth: number, expYear: number, now: Date): boolean {
-  const year = normalizeExpYear(expYear);
-  return year * 12 + (expMonth - 1) < now.getUTCFullYear() * 12 + now.getUTCMonth();
-}
-
-/** The safe summary of a card (brand, last 4 digits, expiry). */
-export function summarizeCard(card: CardInput): CardSummary {
-  const n = normalizeCardNumber(card.number);
-  return { brand: cardBrand(n), last4: n.slice(-4), expMonth: card.expMonth, expYear: normalizeExpYear(card.expYear) };
-}
-
-/**
- * Field errors for a card form, keyed `cardNumber`, `expiry`, `cvc`; empty when all is well.
- * Messages are for people and never repeat what was typed.
- */
-export function validateCard(card: Partial<CardInput>, now: Date): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const number = normalizeCardNumber(typeof card.number === 'string' ? card.number : '');
-  if (!cardNumberValid(number)) errors.cardNumber = 'Enter a valid card number';
-
-  const month = Number(card.expMonth);
-  const year = normalizeExpYear(Number(card.expYear));
-  if (!Number.isInteger(month) || month < 1 || month > 12 || !Number.isInteger(year) || year < 2000 || year > now.getUTCFullYear() + 20) {
-    errors.expiry = 'Enter a valid expiry date';
-  } else if (cardExpired(month, year, now)) {
-    errors.expiry = 'This card has expired';
-  }
-
-  const digits = cvcLength(cardBrand(number));
-  const cvc = typeof card.cvc === 'string' ? card.cvc.trim() : '';
-  if (!new RegExp(`^\\d{${digits}}$`).test(cvc)) errors.cvc = `Enter the ${digits}-digit security code`;
-  return errors;
-}
+/** The card fields an old client might still send; each is refused by name. */
+export const CARD_FIELDS = ['cardNumber', 'number', 'cvc', 'cvv', 'expMonth', 'expYear', 'expiry', 'card'] as const;

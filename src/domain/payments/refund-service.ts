@@ -4,7 +4,7 @@
 // is outside our database and cannot be rolled back. A provider outage leaves the refund
 // pending with a backoff; the retrier (jobs/refund-retrier.ts) tries again. The refund's
 // id is the provider idempotency key, so a retry can never pay out twice.
-import { and, asc, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
 import { orders, payments, refunds } from '../../db/schema.ts';
@@ -53,12 +53,12 @@ const refundInfo = (refund: Refund, payment: Payment): RefundInfo => ({
   last4: payment.cardLast4 ?? '',
 });
 
-/** The payment that took the customer's money for this order (the latest captured one). */
-async function capturedPayment(tx: Tx, orderId: string): Promise<Payment | undefined> {
+/** The payment that holds the customer's money for this order: captured, or authorized and still to be captured. */
+async function chargedPayment(tx: Tx, orderId: string): Promise<Payment | undefined> {
   const [payment] = await tx
     .select()
     .from(payments)
-    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'captured')))
+    .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'authorized', 'capturing'])))
     .orderBy(sql`${payments.createdAt} desc`)
     .limit(1);
   return payment;
@@ -73,9 +73,9 @@ async function committedRefunds(tx: Tx, paymentId: string): Promise<number> {
   return Number(row?.total ?? 0);
 }
 
-/** What is left to refund on the order's captured payment, in cents (0 without one). Call with the order row locked. */
+/** What is left to refund on the order's payment, in cents (0 without one). Call with the order row locked. */
 export async function refundableAmount(tx: Tx, orderId: string): Promise<number> {
-  const payment = await capturedPayment(tx, orderId);
+  const payment = await chargedPayment(tx, orderId);
   return payment ? payment.amount - (await committedRefunds(tx, payment.id)) : 0;
 }
 
@@ -107,8 +107,8 @@ export async function requestRefund(tx: Tx, r: RefundRequest): Promise<Requested
     return { refund: existing, info: refundInfo(existing, payment!) };
   }
 
-  const payment = await capturedPayment(tx, r.orderId);
-  if (!payment) throw new DomainError('conflict', 'This order has no captured payment, so there is nothing to refund.');
+  const payment = await chargedPayment(tx, r.orderId);
+  if (!payment) throw new DomainError('conflict', 'This order has no payment to refund.');
   const left = payment.amount - (await committedRefunds(tx, payment.id));
   if (r.amount > left) throw overRefund(r.amount, left, payment.amount, payment.currency);
 
@@ -124,6 +124,8 @@ export async function requestRefund(tx: Tx, r: RefundRequest): Promise<Requested
       source: r.source,
       sourceId: r.sourceId ?? null,
       idempotencyKey: r.idempotencyKey,
+      // The capture (capture-service.ts) reads the refunds under this same order lock, so it takes the amount net of this one.
+      release: payment.status === 'authorized',
     })
     .returning();
   return { refund: refund!, info: refundInfo(refund!, payment) };
@@ -160,14 +162,17 @@ export async function processRefund(ctx: AppContext, refundId: string): Promise<
   const { refund, payment } = claimed;
   let result: RefundResult;
   try {
-    result = payment.providerTransactionId
-      ? await ctx.payments.get(payment.provider).refund({
-          transactionId: payment.providerTransactionId,
-          amount: refund.amount,
-          currency: refund.currency,
-          idempotencyKey: refund.id,
-        })
-      : { status: 'failed', retryable: false, message: 'The payment has no provider transaction to refund.' };
+    if (refund.release) result = await releaseFromAuthorization(ctx, refund, payment);
+    else if (payment.status === 'capturing') result = { status: 'failed', retryable: true, message: 'The payment is being captured; the refund follows once it is.' };
+    else if (payment.providerTransactionId) {
+      result = await ctx.payments.get(payment.provider).refund({
+        transactionId: payment.providerTransactionId,
+        amount: refund.amount,
+        currency: refund.currency,
+        idempotencyKey: refund.id,
+        reference: refund.id,
+      });
+    } else result = { status: 'failed', retryable: false, message: 'The payment has no provider transaction to refund.' };
   } catch (err) {
     // A thrown error (network, timeout) says nothing about the outcome: retrying with the same key is safe.
     result = { status: 'failed', retryable: true, message: err instanceof Error ? err.message : String(err) };
@@ -175,15 +180,38 @@ export async function processRefund(ctx: AppContext, refundId: string): Promise<
   return recordOutcome(ctx, refund, payment, result);
 }
 
+/**
+ * A refund of money that was only reserved: nothing goes back through the card network.
+ * The capture takes the amount net of it; when nothing is left to capture, the whole
+ * authorization is voided so the customer's bank releases it at once.
+ */
+async function releaseFromAuthorization(ctx: AppContext, refund: Refund, payment: Payment): Promise<RefundResult> {
+  const released = { status: 'succeeded', refundId: '' } as const;
+  const [current] = await ctx.db.select().from(payments).where(eq(payments.id, payment.id));
+  if (current!.status !== 'authorized') return released;
+  const [row] = await ctx.db
+    .select({ total: sql<number>`coalesce(sum(${refunds.amount}), 0)::int` })
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, payment.id), ne(refunds.status, 'failed')));
+  if (Number(row?.total ?? 0) < current!.amount) return released;
+  const voided = await ctx.payments
+    .get(payment.provider)
+    .void({ sessionId: current!.providerSessionId ?? '', transactionId: current!.providerTransactionId, idempotencyKey: `${refund.id}:void` });
+  if (voided.status !== 'voided') return { status: 'failed', retryable: true, message: voided.message };
+  await ctx.db.update(payments).set({ status: 'voided', updatedAt: sql`now()` }).where(and(eq(payments.id, payment.id), eq(payments.status, 'authorized')));
+  return released;
+}
+
 async function recordOutcome(ctx: AppContext, refund: Refund, payment: Payment, result: RefundResult): Promise<Refund> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const stillOurs = and(eq(refunds.id, refund.id), eq(refunds.status, 'pending'));
     const [order] = await tx.select().from(orders).where(eq(orders.id, refund.orderId));
-    if (result.status === 'succeeded') {
+    // A refund the provider still calls pending almost always succeeds; a late failure arrives as a webhook (payment-webhooks.ts).
+    if (result.status === 'succeeded' || result.status === 'pending') {
       const [done] = await tx
         .update(refunds)
-        .set({ status: 'succeeded', providerRefundId: result.refundId, lastError: null, nextAttemptAt: null, updatedAt: now })
+        .set({ status: 'succeeded', providerRefundId: result.refundId || null, lastError: null, nextAttemptAt: null, updatedAt: now })
         .where(stillOurs)
         .returning();
       // Another process recorded it already (its lease expired mid-call): its event and email stand.

@@ -70,6 +70,17 @@ export const settingsSchema = z.object({
       autoApproveCancelIn: z.array(z.string()).default(['paid', 'verified']),
     })
     .prefault({}),
+  payments: z
+    .object({
+      /**
+       * When card payments are taken: `checkout` captures at once; `handover` only reserves
+       * the amount at checkout and captures it when the parcel goes to the carrier (or when
+       * staff press Capture), so a cancelled order never charged the card. Reservations
+       * lapse after about 7 days at most card networks.
+       */
+      capture: z.enum(['checkout', 'handover']).default('checkout'),
+    })
+    .prefault({}),
   lowStockThreshold: z.number().int().min(0).default(5),
 });
 

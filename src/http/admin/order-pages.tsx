@@ -8,6 +8,7 @@ import { addNote, addShipment, transitionOrder } from '../../domain/orders/order
 import { TRANSITION_PERMISSION } from '../../domain/orders/order-permissions.ts';
 import { TRANSITIONS, isOrderStatus, type OrderStatus } from '../../domain/orders/order-states.ts';
 import { retryRefund } from '../../domain/payments/refund-service.ts';
+import { captureByStaff } from '../../domain/payments/capture-service.ts';
 import { PERMISSIONS, ROLES, can, type Permission } from '../../domain/staff/roles.ts';
 import { staffActor } from '../../domain/staff/staff-service.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
@@ -188,6 +189,14 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
       const refund = await retryRefund(ctx, req.params.id, staffActor(req.staff));
       const amount = formatMoney(refund.amount, refund.currency);
       return refund.status === 'succeeded' ? `Refund of ${amount} sent.` : `Refund of ${amount} is still ${refund.status}: ${refund.lastError ?? 'see below'}.`;
+    });
+  });
+
+  // Capture an authorized payment now (the store captures at handover, and staff want the money earlier, or the authorization is about to lapse).
+  app.post<{ Params: { number: string } }>('/admin/orders/:number/capture', { preHandler: requireStaff(ctx, 'refunds.issue') }, async (req, reply) => {
+    return act(req, reply, req.params.number, 'capture', async () => {
+      const done = await captureByStaff(ctx, req.params.number, staffActor(req.staff));
+      return done.status === 'captured' ? `Payment of ${formatMoney(done.amount, ctx.settings().currency)} captured.` : 'Nothing was left to capture: the authorization was released.';
     });
   });
 

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
-import { DomainError } from '../../domain/shared/errors.ts';
+import { DomainError, validationFailed } from '../../domain/shared/errors.ts';
 import { checkoutInputSchema } from '../../domain/checkout/checkout-input.ts';
-import { placeOrder } from '../../domain/checkout/checkout-service.ts';
+import { startCheckout } from '../../domain/checkout/checkout-service.ts';
 import { errors, moneySchema } from './schemas.ts';
 import { totalsSchema } from './cart-api.ts';
 
@@ -58,11 +58,13 @@ export function checkoutApi(ctx: AppContext): FastifyPluginAsyncZod {
           description:
             'Prices, shipping, tax and total come from the catalog and store settings; any amount in the request is ignored. ' +
             'Send a fresh Idempotency-Key per checkout attempt: repeating a request with the same key returns the first answer ' +
-            '(one order, one charge), even when the requests arrive at the same time. Sandbox test cards: 4242 4242 4242 4242 succeeds, ' +
-            '4000 0000 0000 0002 is declined, 4000 0000 0000 9995 has insufficient funds, 4000 0000 0000 0119 fails with a processing error.',
+            '(one order, one charge), even when the requests arrive at the same time. Pay with a payment-method token issued by the provider ' +
+            '(`payment.paymentMethod`): a Stripe PaymentMethod id (pm_…), or a sandbox test token — sandbox_visa, sandbox_mastercard and sandbox_amex succeed, ' +
+            'sandbox_declined is declined, sandbox_insufficient_funds has insufficient funds, sandbox_expired is expired, sandbox_processing_error fails, ' +
+            'sandbox_3ds needs the cardholder (declined with authentication_required). Card numbers are never accepted: a body carrying card fields is refused with 422.',
           params: z.object({ id: z.string().min(1).max(100) }),
           headers: z.object({ [IDEMPOTENCY_HEADER]: z.string().min(1).max(255).describe('A unique key per checkout attempt, e.g. a UUID') }),
-          body: checkoutInputSchema(ctx.clock),
+          body: checkoutInputSchema(),
           response: { 201: z.object({ order: orderReceiptSchema }), ...errors(400, 402, 404, 409, 422) },
         },
         // Before body validation, so a missing key is reported as such whatever the body holds.
@@ -74,8 +76,15 @@ export function checkoutApi(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const order = await placeOrder(ctx, { cartId: req.params.id, input: req.body, idempotencyKey: req.headers[IDEMPOTENCY_HEADER], payments: ctx.payments });
-        return reply.code(201).send({ order });
+        if (!req.body.payment.paymentMethod) {
+          throw validationFailed(
+            { 'payment.paymentMethod': "Enter the provider's payment-method token, e.g. sandbox_visa or a Stripe PaymentMethod id" },
+            'A one-call checkout needs a payment-method token from the payment provider.',
+          );
+        }
+        const started = await startCheckout(ctx, { cartId: req.params.id, input: req.body, idempotencyKey: req.headers[IDEMPOTENCY_HEADER] });
+        if (!('order' in started)) throw new Error('A token checkout answered with a session');
+        return reply.code(201).send({ order: started.order });
       },
     );
   };

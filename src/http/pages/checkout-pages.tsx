@@ -1,12 +1,19 @@
-// Storefront checkout: the one-page checkout form, its totals refresh, and the order
-// confirmation page. The form maps its fields onto the API's checkout input and calls the
-// same placeOrder, with a hidden idempotency key rendered into each copy of the form.
+// Storefront checkout: the one-page checkout form, its totals refresh, the return from the
+// payment page, and the order confirmation. The form maps its fields onto the API's
+// checkout input and opens the payment session with startCheckout (a hidden idempotency
+// key rendered into each copy of the form), then sends the shopper to the provider's
+// page — or, with JavaScript and Stripe, hands the session to the Payment Element. The
+// card is entered there, never here.
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { CartView } from '../../domain/cart/cart-service.ts';
 import { parseCheckoutInput, type CheckoutInput } from '../../domain/checkout/checkout-input.ts';
-import { placeOrder } from '../../domain/checkout/checkout-service.ts';
+import { startCheckout } from '../../domain/checkout/checkout-service.ts';
+import { settlePayment, type Settlement } from '../../domain/checkout/place-order.ts';
+import type { CheckoutSnapshot } from '../../domain/checkout/checkout-snapshot.ts';
+import { payments } from '../../db/schema.ts';
+import { and, desc, eq } from 'drizzle-orm';
 import { loadOrderReceipt } from '../../domain/checkout/order-receipt.ts';
 import { US_STATES, isUsState } from '../../domain/checkout/us-states.ts';
 import { DomainError, type FieldErrors } from '../../domain/shared/errors.ts';
@@ -17,8 +24,9 @@ import { STATUS } from '../errors.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
 import { sendPage } from './visitor.ts';
-import { flashTo, forgetCart, openCart } from './cart-pages.tsx';
+import { cartIdOf, flashTo, forgetCart, openCart } from './cart-pages.tsx';
 import { NotFoundView } from './views/catalog-views.tsx';
+import { PaymentPendingView } from './views/payment-return-views.tsx';
 import {
   CHECKOUT_FIELDS,
   CheckoutPageView,
@@ -43,41 +51,35 @@ const FIELD_OF: Record<string, CheckoutField> = {
   'shippingAddress.country': 'state',
   'shippingAddress.postalCode': 'postalCode',
   shippingMethod: 'shippingMethod',
-  payment: 'cardNumber',
-  'payment.provider': 'cardNumber',
-  'payment.cardNumber': 'cardNumber',
-  'payment.expMonth': 'expiry',
-  'payment.expYear': 'expiry',
-  'payment.cvc': 'cvc',
 };
 
-const formSchema = z.object(Object.fromEntries([...CHECKOUT_FIELDS, 'idempotencyKey', 'shownTotal'].map((f) => [f, z.string().max(300).optional().catch(undefined)])));
+const formSchema = z.object(Object.fromEntries([...CHECKOUT_FIELDS, 'idempotencyKey', 'shownTotal', 'ui'].map((f) => [f, z.string().max(300).optional().catch(undefined)])));
 
-/** MM/YY (or MM/YYYY, or MMYY) into month and year; undefined when it is none of these. */
-function parseExpiry(expiry: string): { month: number; year: number } | undefined {
-  const m = /^\s*(\d{1,2})\s*[/-]\s*(\d{2}|\d{4})\s*$/.exec(expiry) ?? /^\s*(\d{2})(\d{2})\s*$/.exec(expiry);
-  return m ? { month: Number(m[1]), year: Number(m[2]) } : undefined;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The form's fields in the API's shape, so both go through one validation. */
 function toCheckoutInput(v: CheckoutValues) {
-  const expiry = parseExpiry(v.expiry ?? '');
   return {
     email: v.email ?? '',
     phone: v.phone ?? '',
     shippingAddress: { name: v.name ?? '', line1: v.line1 ?? '', line2: v.line2 ?? '', city: v.city ?? '', state: v.state ?? '', postalCode: v.postalCode ?? '', country: 'US' },
     shippingMethod: v.shippingMethod ?? '',
-    payment: { provider: 'sandbox', cardNumber: v.cardNumber ?? '', expMonth: expiry?.month ?? Number.NaN, expYear: expiry?.year ?? Number.NaN, cvc: v.cvc ?? '' },
+    payment: {},
   };
 }
 
-function formErrors(fields: FieldErrors, values: CheckoutValues): CheckoutErrors {
+/** The form as the shopper last filled it, from the payment session they left (cancelled, or declined). */
+function valuesOf(snap: CheckoutSnapshot): CheckoutValues {
+  const a = snap.shippingAddress;
+  return { email: snap.email, phone: snap.phone, name: a.name, line1: a.line1, line2: a.line2 ?? '', city: a.city, state: a.state, postalCode: a.postalCode, shippingMethod: snap.shippingMethod };
+}
+
+function formErrors(fields: FieldErrors): CheckoutErrors {
   const errors: CheckoutErrors = {};
   for (const [path, message] of Object.entries(fields)) {
     const field = FIELD_OF[path];
     if (field) errors[field] ??= message;
   }
-  if (errors.expiry && !parseExpiry(values.expiry ?? '')) errors.expiry = values.expiry?.trim() ? 'Enter the expiry date as MM/YY' : 'Enter the expiry date';
   return errors;
 }
 
@@ -86,7 +88,7 @@ function alertFor(err: DomainError): CheckoutPageProps['alert'] {
   switch (err.code) {
     case 'payment_declined':
     case 'payment_failed':
-      return { title: 'Your payment did not go through', text: `${err.message} No order was placed and nothing was charged. Check the card details or use another card.` };
+      return { title: 'Your payment did not go through', text: `${err.message} No order was placed and nothing was charged. Try again, or use another card.` };
     case 'out_of_stock':
       return { title: 'Some items are no longer available', text: err.message };
     case 'conflict':
@@ -99,14 +101,17 @@ function alertFor(err: DomainError): CheckoutPageProps['alert'] {
 export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const toCart = (reply: FastifyReply) => reply.header('cache-control', 'no-store').redirect('/cart', 303);
 
-  function page(req: FastifyRequest, reply: FastifyReply, props: Omit<CheckoutPageProps, 'settings' | 'formKey' | 'testMode'>, status = 200) {
+  const provider = ctx.payments.get(ctx.payments.defaultName);
+  const payWith = { testMode: provider.name === 'sandbox', embedded: provider.browser };
+
+  function page(req: FastifyRequest, reply: FastifyReply, props: Omit<CheckoutPageProps, 'settings' | 'formKey' | 'payWith'>, status = 200) {
     const main = render(
       <CheckoutPageView
         {...props}
         settings={ctx.settings()}
         // A fresh key for every rendering: a corrected form is a new attempt, a double submit of this one is not.
         formKey={randomToken(18)}
-        testMode={ctx.payments.names().includes('sandbox')}
+        payWith={payWith}
       />,
     );
     return sendPage(ctx, req, reply, { title: 'Checkout', main, noindex: true }, status);
@@ -123,65 +128,125 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     return view;
   }
 
-  app.get('/checkout', { schema: { hide: true } }, async (req, reply) => {
+  /** The latest payment session of this cart: what the shopper typed last time, and how it ended. */
+  async function lastSession(cartId: string, paymentId?: string) {
+    const [p] = await ctx.db
+      .select()
+      .from(payments)
+      .where(paymentId && UUID.test(paymentId) ? and(eq(payments.cartId, cartId), eq(payments.id, paymentId)) : eq(payments.cartId, cartId))
+      .orderBy(desc(payments.createdAt))
+      .limit(1);
+    return p;
+  }
+
+  app.get<{ Querystring: { payment?: string } }>('/checkout', { schema: { hide: true } }, async (req, reply) => {
     const view = await checkoutableCart(req, reply, {});
     if (!view) return toCart(reply);
-    return page(req, reply, { view, values: { shippingMethod: 'standard' }, errors: {} });
+    const last = await lastSession(view.id, req.query.payment);
+    const values: CheckoutValues = last?.checkout ? valuesOf(last.checkout as unknown as CheckoutSnapshot) : { shippingMethod: 'standard' };
+    // Back from the payment page without paying (its "cancel" link, or a declined card there).
+    const alert =
+      req.query.payment && last && !last.orderId
+        ? { title: 'Your payment was not completed', text: `${last.message ? `${last.message} ` : ''}Nothing was charged. Check your details and place the order again when you are ready.` }
+        : undefined;
+    const choice = { shippingMethod: values.shippingMethod === 'express' ? ('express' as const) : ('standard' as const), state: values.state && isUsState(values.state) ? values.state : undefined };
+    const priced = values.state ? ((await checkoutableCart(req, reply, choice)) ?? view) : view;
+    return page(req, reply, { view: priced, values, errors: {}, alert });
   });
 
   app.post('/checkout', { preHandler: sameOriginOnly, schema: { hide: true } }, async (req, reply) => {
-    const form = formSchema.parse(req.body ?? {}) as CheckoutValues & { idempotencyKey?: string; shownTotal?: string };
-    const values: CheckoutValues = Object.fromEntries(CHECKOUT_FIELDS.filter((f) => f !== 'cvc').map((f) => [f, form[f]]));
+    const form = formSchema.parse(req.body ?? {}) as CheckoutValues & { idempotencyKey?: string; shownTotal?: string; ui?: string };
+    const values: CheckoutValues = Object.fromEntries(CHECKOUT_FIELDS.map((f) => [f, form[f]]));
     const state = form.state?.toUpperCase();
     const choice = { shippingMethod: form.shippingMethod === 'express' ? ('express' as const) : ('standard' as const), state: state && isUsState(state) ? state : undefined };
+    // The Payment Element's script asks for the session as JSON; a plain form post is redirected.
+    const wantsJson = form.ui === 'embedded' && String(req.headers.accept ?? '').includes('application/json');
     const view = await openCart(ctx, req, choice, true);
     if (!view || view.lines.length === 0) return toCart(reply);
-    // A repeat of a submission that already placed the order goes straight to placeOrder's stored answer.
+    // A repeat of a submission that already opened a session (or placed the order) gets startCheckout's stored answer.
     const repeat = view.orderId !== null;
 
     let input: CheckoutInput;
     try {
-      input = parseCheckoutInput(ctx.clock, toCheckoutInput(form));
+      input = parseCheckoutInput(toCheckoutInput(form));
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'validation_failed') throw err;
-      const errors = formErrors((err.details as { fields: FieldErrors }).fields, form);
+      const errors = formErrors((err.details as { fields: FieldErrors }).fields);
+      if (wantsJson) return reply.code(422).send({ error: { code: 'validation_failed', message: 'Some fields need attention.', details: { fields: errors } } });
       return page(req, reply, { view, values, errors }, 422);
     }
 
     // The shopper pays the total they saw. Without JavaScript the summary could not follow a
-    // change of state or shipping method, so show the new total before charging it.
+    // change of state or shipping method, so show the new total before sending them to pay.
     if (!repeat && form.shownTotal !== String(view.totals.total)) {
       const where = choice.state ? ` to ${US_STATES[choice.state]}` : '';
-      return page(
-        req,
-        reply,
-        {
-          view,
-          values,
-          errors: {},
-          alert: {
-            title: 'Check your updated total',
-            text: `With ${ctx.settings().shipping.methods[choice.shippingMethod].label.toLowerCase()} shipping${where}, your total is ${formatMoney(view.totals.total, view.currency)}. Nothing has been charged yet: enter the CVC again and place the order to pay this amount.`,
-          },
-        },
-        409,
-      );
+      const text = `With ${ctx.settings().shipping.methods[choice.shippingMethod].label.toLowerCase()} shipping${where}, your total is ${formatMoney(view.totals.total, view.currency)}. Nothing has been charged yet: place the order again to pay this amount.`;
+      if (wantsJson) return reply.code(409).send({ error: { code: 'conflict', message: text } });
+      return page(req, reply, { view, values, errors: {}, alert: { title: 'Check your updated total', text } }, 409);
     }
 
     try {
-      const order = await placeOrder(ctx, { cartId: view.id, input, idempotencyKey: form.idempotencyKey ?? '', payments: ctx.payments });
-      forgetCart(req, reply);
-      const token = signTrackingToken(ctx.secret, order.number, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS));
-      return reply.header('cache-control', 'no-store').redirect(`/orders/${encodeURIComponent(order.number)}/confirmation?t=${encodeURIComponent(token)}`, 303);
+      const started = await startCheckout(ctx, { cartId: view.id, input, idempotencyKey: form.idempotencyKey ?? '', ui: wantsJson ? 'embedded' : 'hosted' });
+      if ('order' in started) return toConfirmation(req, reply, started.order.number);
+      const { session } = started;
+      if (wantsJson) {
+        return reply.header('cache-control', 'no-store').send({ clientSecret: session.clientSecret, returnUrl: `${ctx.config.publicUrl}/checkout/return?payment=${session.paymentId}` });
+      }
+      if (!session.redirectUrl) throw new Error(`Payment session ${session.paymentId} has no page to pay on`);
+      return reply.header('cache-control', 'no-store').redirect(session.redirectUrl, 303);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.code === 'not_found') return toCart(reply);
+      if (wantsJson) return reply.code(STATUS[err.code]).send({ error: { code: err.code, message: err.message } });
       // Prices or stock may have moved: show the cart as it is now.
       const now = (await openCart(ctx, req, choice)) ?? view;
       if (err.code === 'validation_failed') {
-        return page(req, reply, { view: now, values, errors: formErrors((err.details as { fields: FieldErrors }).fields, form) }, 422);
+        return page(req, reply, { view: now, values, errors: formErrors((err.details as { fields: FieldErrors }).fields) }, 422);
       }
       return page(req, reply, { view: now, values, errors: {}, alert: alertFor(err) }, STATUS[err.code]);
+    }
+  });
+
+  /** The order is placed: the shopper's cart is done, and the confirmation opens by a signed link. */
+  function toConfirmation(req: FastifyRequest, reply: FastifyReply, number: string) {
+    forgetCart(req, reply);
+    const token = signTrackingToken(ctx.secret, number, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS));
+    return reply.header('cache-control', 'no-store').redirect(`/orders/${encodeURIComponent(number)}/confirmation?t=${encodeURIComponent(token)}`, 303);
+  }
+
+  // Back from the payment page (the provider's redirect). Nothing in the query string is
+  // believed: the provider is asked what happened, and the order is placed if it was paid.
+  app.get<{ Querystring: { payment?: string } }>('/checkout/return', { schema: { hide: true } }, async (req, reply) => {
+    const paymentId = String(req.query.payment ?? '');
+    const [payment] = UUID.test(paymentId) ? await ctx.db.select().from(payments).where(eq(payments.id, paymentId)) : [];
+    // Only the shopper whose cart it is gets the order's details; anyone else learns nothing.
+    const cartId = cartIdOf(req);
+    if (!payment || !cartId || payment.cartId !== cartId) {
+      return sendPage(ctx, req, reply, { title: 'Payment not found', main: render(<NotFoundView what="payment" />), noindex: true }, 404);
+    }
+    let settled: Settlement;
+    try {
+      settled = await settlePayment(ctx, payment.id);
+    } catch (err) {
+      // The provider did not answer: its webhook (or the reconciler) settles the payment; the page keeps asking.
+      req.log.warn({ err, paymentId }, 'settling a payment on return failed');
+      settled = { outcome: 'pending' };
+    }
+    switch (settled.outcome) {
+      case 'placed':
+        return toConfirmation(req, reply, settled.order.number);
+      case 'declined':
+        return reply.header('cache-control', 'no-store').redirect(`/checkout?payment=${payment.id}`, 303);
+      case 'released':
+        flashTo(req, reply, { kind: 'error', text: settled.error.message });
+        return toCart(reply);
+      case 'pending': {
+        const [fresh] = await ctx.db.select().from(payments).where(eq(payments.id, payment.id));
+        const main = render(<PaymentPendingView retryUrl={fresh?.redirectUrl ?? undefined} problem={settled.message} checkoutUrl={`/checkout?payment=${payment.id}`} />);
+        // Asks again in a few seconds: the provider's confirmation usually arrives meanwhile (not when an attempt failed: the shopper decides).
+        if (!settled.message) reply.header('refresh', `3; url=/checkout/return?payment=${payment.id}`);
+        return sendPage(ctx, req, reply, { title: 'Confirming your payment', main, noindex: true }, 202);
+      }
     }
   });
 

@@ -11,8 +11,8 @@ import { formatPhone, telHref } from '../../../domain/shared/phone.ts';
 import { optionsText } from './cart-views.tsx';
 import { FieldError, TotalsList } from './parts.tsx';
 
-/** The checkout form's fields, as typed (the CVC is never sent back to the page). */
-export const CHECKOUT_FIELDS = ['email', 'phone', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'] as const;
+/** The checkout form's fields, as typed. There is no card field: the card is entered on the payment provider's page or field. */
+export const CHECKOUT_FIELDS = ['email', 'phone', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'shippingMethod'] as const;
 export type CheckoutField = (typeof CHECKOUT_FIELDS)[number];
 export type CheckoutValues = Partial<Record<CheckoutField, string>>;
 export type CheckoutErrors = Partial<Record<CheckoutField, string>>;
@@ -26,8 +26,8 @@ export type CheckoutPageProps = {
   alert?: { title: string; text: string };
   /** Idempotency key of this rendering of the form: a double submit places one order. */
   formKey: string;
-  /** The store runs the sandbox processor: say which test cards work. */
-  testMode: boolean;
+  /** How the shopper will pay: the sandbox (say so), and Stripe's embedded Payment Element when configured. */
+  payWith: { testMode: boolean; embedded?: { publishableKey: string; scriptUrl: string } };
 };
 
 const percent = (bp: number) => `${bp / 100}%`;
@@ -44,7 +44,6 @@ type InputProps = {
   maxLength?: number;
   placeholder?: string;
   optional?: boolean;
-  keep?: boolean;
   class?: string;
 };
 
@@ -61,7 +60,7 @@ function Field(p: InputProps) {
         id={p.name}
         name={p.name}
         type={p.type ?? 'text'}
-        value={p.keep === false ? '' : (p.values[p.name] ?? '')}
+        value={p.values[p.name] ?? ''}
         autocomplete={p.autocomplete}
         inputMode={p.inputMode}
         maxLength={p.maxLength}
@@ -207,17 +206,25 @@ export function CheckoutPageView(p: CheckoutPageProps) {
           <ShippingMethods settings={settings} subtotal={view.totals.subtotal} currency={currency} {...common} />
           <fieldset>
             <legend>Payment</legend>
-            {p.testMode ? (
-              <p class="alert alert-info test-cards">
-                Test mode: pay with card <strong>4242 4242 4242 4242</strong>, any future expiry and any CVC. 4000 0000 0000 0002 shows a declined card.
-              </p>
+            {p.payWith.embedded ? (
+              // Stripe's Payment Element mounts here when its script loads; without JavaScript the button leads to Stripe's own page.
+              <div
+                class="payment-element"
+                data-payment-element
+                data-publishable-key={p.payWith.embedded.publishableKey}
+                data-script={p.payWith.embedded.scriptUrl}
+                data-amount={String(view.totals.total)}
+                data-currency={currency.toLowerCase()}
+                data-capture={settings.payments.capture === 'handover' ? 'manual' : 'automatic'}
+              />
             ) : null}
-            <Field {...common} name="cardNumber" label="Card number" autocomplete="cc-number" inputMode="numeric" maxLength={23} placeholder="1234 1234 1234 1234" />
-            <div class="row card-row">
-              <Field {...common} name="expiry" label="Expiry" autocomplete="cc-exp" inputMode="numeric" maxLength={7} placeholder="MM/YY" hint="MM/YY" />
-              <Field {...common} name="cvc" label="CVC" autocomplete="cc-csc" inputMode="numeric" maxLength={4} keep={false} hint="3 digits on the back, 4 on the front for Amex" />
-            </div>
-            <p class="hint">Your card is charged only when you place the order. We never store the full card number or the CVC.</p>
+            <p class="hint" data-payment-hint>
+              When you place the order you pay on our payment provider's secure page; you come back here to your order confirmation. Your card details go to the payment
+              provider only: this shop never sees or stores them.
+            </p>
+            {p.payWith.testMode ? (
+              <p class="alert alert-info test-cards">Test mode: the sandbox payment page takes the test card 4242 4242 4242 4242 with any future expiry and any CVC.</p>
+            ) : null}
           </fieldset>
         </div>
         <aside class="panel summary checkout-summary" aria-labelledby="summary-heading">

@@ -1,0 +1,60 @@
+// What a payment session will become: the order exactly as the shopper saw it when they
+// went to pay (contact, address, lines at their prices, totals). Kept with the payment, so
+// the provider's webhook can place the order even if the shopper never comes back, and a
+// cart changed in another tab meanwhile cannot change what was paid for.
+import type { Address } from '../../db/schema.ts';
+import type { ShippingMethod } from '../settings/store-settings.ts';
+import type { CartLine } from '../cart/cart-service.ts';
+import type { Totals } from './totals.ts';
+import type { CheckoutInput } from './checkout-input.ts';
+
+export type SnapshotLine = {
+  variantId: string;
+  sku: string;
+  productName: string;
+  productSlug: string;
+  options: Record<string, string>;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+  /** This line's share of the tax. */
+  tax: number;
+};
+
+export type CheckoutSnapshot = {
+  email: string;
+  phone: string;
+  shippingAddress: Address;
+  shippingMethod: ShippingMethod;
+  lines: SnapshotLine[];
+  totals: Pick<Totals, 'subtotal' | 'shipping' | 'tax' | 'total' | 'taxRateBp'>;
+};
+
+export function snapshotOf(input: CheckoutInput, lines: CartLine[], totals: Totals): CheckoutSnapshot {
+  const address: Address = { ...input.shippingAddress };
+  if (!address.line2) delete address.line2;
+  return {
+    email: input.email,
+    phone: input.phone,
+    shippingAddress: address,
+    shippingMethod: input.shippingMethod,
+    lines: lines.map((l, i) => ({
+      variantId: l.variantId,
+      sku: l.sku,
+      productName: l.productName,
+      productSlug: l.productSlug,
+      options: l.options,
+      unitPrice: l.unitPrice,
+      quantity: l.quantity,
+      lineTotal: l.lineTotal,
+      tax: totals.lineTax[i]!,
+    })),
+    totals: { subtotal: totals.subtotal, shipping: totals.shipping, tax: totals.tax, total: totals.total, taxRateBp: totals.taxRateBp },
+  };
+}
+
+/** "Linen Throw (Sand)": how a line is named to the shopper. */
+export const lineName = (l: Pick<SnapshotLine, 'productName' | 'options'>) => {
+  const options = Object.values(l.options).join(', ');
+  return options ? `${l.productName} (${options})` : l.productName;
+};

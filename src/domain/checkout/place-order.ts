@@ -1,0 +1,363 @@
+// Placing the order from a payment: the one idempotent verb behind the shopper's return
+// from the payment page, the provider's webhook and the reconciler, whichever comes first.
+// Each asks the provider what is true (never trusting a redirect's query string or a
+// webhook's snapshot), then:
+//   - paid (authorized or captured) → one transaction locks the payment row, takes the
+//     stock with conditional UPDATEs, writes order, lines, ledger, timeline event,
+//     confirmation email and the checkout's idempotent answer. The second caller finds the
+//     order already linked and returns it.
+//   - paid, but the stock is gone or the cart already has an order → the payment is
+//     released (voided, or refunded when captured) and the shopper is emailed.
+//   - not paid yet → nothing changes; declined for good → the payment is closed.
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.ts';
+import type { Tx } from '../../db/client.ts';
+import { carts, orderItems, orders, payments, products, stockLedger, variants } from '../../db/schema.ts';
+import { DomainError } from '../shared/errors.ts';
+import { readableNumber } from '../shared/ids.ts';
+import { announceChange } from '../shared/change-bus.ts';
+import { appendOrderEvent } from '../orders/order-events.ts';
+import { enqueueEmail } from '../notifications/outbox.ts';
+import type { OrderConfirmationPayload } from '../notifications/email-payloads.ts';
+import type { DeclineCode, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
+import { lineName, type CheckoutSnapshot, type SnapshotLine } from './checkout-snapshot.ts';
+import { receiptOf, loadOrderReceipt, type OrderReceipt } from './order-receipt.ts';
+import { rememberAnswer } from './checkout-answers.ts';
+
+export type Payment = typeof payments.$inferSelect;
+
+/** What became of a payment, as the shopper's return page and the API report it. */
+export type Settlement =
+  | { outcome: 'placed'; order: OrderReceipt }
+  /** The shopper has not paid (yet), or the provider is still confirming. */
+  | { outcome: 'pending'; message?: string }
+  /** Over without money. */
+  | { outcome: 'declined'; declineCode: DeclineCode; message: string }
+  /** Paid, but no order could be made: the money is going back. */
+  | { outcome: 'released'; error: DomainError };
+
+/** Attempts at a fresh random order number before giving up (each collision is ~1 in 850 billion). */
+const ORDER_NUMBER_ATTEMPTS = 5;
+
+const customer = { kind: 'customer' } as const;
+
+/** Statuses after which no order will be made from the payment. */
+const CLOSED = ['declined', 'failed', 'expired', 'voided', 'releasing', 'refunded'];
+
+/** Settles payment `paymentId` from the provider's current view (`truth`, or asked now). */
+export async function settlePayment(ctx: AppContext, paymentId: string, truth?: ProviderPayment): Promise<Settlement> {
+  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
+  if (!payment) throw new DomainError('not_found', 'Payment not found.');
+  const known = await settledAlready(ctx, payment);
+  if (known) return known;
+  const provider = ctx.payments.get(payment.provider);
+  const now = truth ?? (await provider.retrieve({ sessionId: payment.providerSessionId ?? '', transactionId: payment.providerTransactionId }));
+  switch (now.status) {
+    case 'open':
+    case 'processing':
+      await recordAttempt(ctx, payment, now);
+      return { outcome: 'pending', message: now.message };
+    case 'canceled': {
+      const declineCode = now.declineCode ?? 'card_declined';
+      const message = now.message ?? 'The payment was not completed.';
+      await ctx.db
+        .update(payments)
+        .set({ status: now.declineCode ? 'declined' : 'expired', declineCode, message, updatedAt: sql`now()` })
+        .where(and(eq(payments.id, payment.id), inArray(payments.status, ['pending', 'open', 'processing'])));
+      return { outcome: 'declined', declineCode, message };
+    }
+    case 'authorized':
+    case 'captured':
+      return placeOrderFromPayment(ctx, provider, payment.id, now);
+  }
+}
+
+/** The answer when the payment is already settled one way or the other; undefined when the provider must be asked. */
+async function settledAlready(ctx: AppContext, payment: Payment): Promise<Settlement | undefined> {
+  if (payment.orderId) {
+    const [order] = await ctx.db.select({ number: orders.number }).from(orders).where(eq(orders.id, payment.orderId));
+    const receipt = order && (await loadOrderReceipt(ctx, ctx.db, order.number));
+    if (receipt) return { outcome: 'placed', order: receipt };
+  }
+  if (payment.status === 'declined' || payment.status === 'failed' || payment.status === 'expired') {
+    return { outcome: 'declined', declineCode: (payment.declineCode ?? 'card_declined') as DeclineCode, message: payment.message ?? 'The payment was not completed.' };
+  }
+  if (payment.status === 'voided' || payment.status === 'releasing' || payment.status === 'refunded') {
+    return { outcome: 'released', error: new DomainError('conflict', payment.message ?? 'This payment was released and no order was made from it.') };
+  }
+  return undefined;
+}
+
+/** A declined attempt on the provider's page (the shopper may still retry there): kept for staff and the shopper's return. */
+async function recordAttempt(ctx: AppContext, payment: Payment, now: ProviderPayment) {
+  await ctx.db
+    .update(payments)
+    .set({
+      status: now.status === 'processing' ? 'processing' : 'open',
+      providerTransactionId: now.transactionId ?? payment.providerTransactionId,
+      declineCode: now.declineCode ?? null,
+      message: now.message ?? null,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(payments.id, payment.id), inArray(payments.status, ['pending', 'open', 'processing'])));
+}
+
+/** Why a paid session could not become an order; thrown inside the transaction to undo the stock taken so far. */
+class CannotPlace extends Error {
+  constructor(
+    readonly reason: 'out_of_stock' | 'duplicate',
+    readonly error: DomainError,
+    readonly detail = '',
+  ) {
+    super(error.message);
+  }
+}
+
+/**
+ * The order transaction for a payment the provider says is paid. Idempotent: with the
+ * payment row locked, a second caller (webhook racing the return, a redelivery, the
+ * reconciler) finds the order linked and returns it.
+ */
+export async function placeOrderFromPayment(ctx: AppContext, provider: PaymentProvider, paymentId: string, paid: ProviderPayment): Promise<Settlement> {
+  let settled: Payment | undefined;
+  let receipt: OrderReceipt | undefined;
+  try {
+    await ctx.db.transaction(async (tx) => {
+      const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+      if (!payment) throw new DomainError('not_found', 'Payment not found.');
+      if (payment.orderId || CLOSED.includes(payment.status)) settled = payment;
+      else receipt = await createOrder(ctx, tx, payment, paid);
+    });
+  } catch (err) {
+    if (!(err instanceof CannotPlace)) throw err;
+    return release(ctx, provider, paymentId, paid, err);
+  }
+  if (receipt) return { outcome: 'placed', order: receipt };
+  return (await settledAlready(ctx, settled!)) ?? { outcome: 'pending' };
+}
+
+async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: ProviderPayment): Promise<OrderReceipt> {
+  const settings = ctx.settings();
+  const snap = payment.checkout as unknown as CheckoutSnapshot;
+  if (payment.cartId) {
+    const [cart] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, payment.cartId)).for('update');
+    if (cart?.orderId) {
+      throw new CannotPlace('duplicate', new DomainError('conflict', 'This cart had already been paid for and turned into an order, so this payment is being returned.'));
+    }
+  }
+  const stockAfter = await takeStock(tx, snap.lines);
+
+  let order: typeof orders.$inferSelect | undefined;
+  for (let i = 0; i < ORDER_NUMBER_ATTEMPTS && !order; i++) {
+    [order] = await tx
+      .insert(orders)
+      .values({
+        number: readableNumber(settings.orderNumberPrefix),
+        status: 'paid',
+        email: snap.email,
+        phone: snap.phone,
+        shippingAddress: snap.shippingAddress,
+        shippingMethod: snap.shippingMethod,
+        currency: payment.currency,
+        subtotal: snap.totals.subtotal,
+        shipping: snap.totals.shipping,
+        tax: snap.totals.tax,
+        total: snap.totals.total,
+        taxRateBp: snap.totals.taxRateBp,
+        cartId: payment.cartId,
+      })
+      .onConflictDoNothing({ target: orders.number })
+      .returning();
+  }
+  if (!order) throw new Error('Could not find a free order number');
+
+  const items = await tx
+    .insert(orderItems)
+    .values(
+      snap.lines.map((l, position) => ({
+        orderId: order.id,
+        variantId: l.variantId,
+        sku: l.sku,
+        productName: l.productName,
+        productSlug: l.productSlug,
+        options: l.options,
+        unitPrice: l.unitPrice,
+        quantity: l.quantity,
+        lineTotal: l.lineTotal,
+        tax: l.tax,
+        position,
+      })),
+    )
+    .returning();
+  await tx.insert(stockLedger).values(
+    snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)!, reason: 'sale', orderId: order.id })),
+  );
+  const [linked] = await tx
+    .update(payments)
+    .set({
+      orderId: order.id,
+      status: paid.status,
+      providerTransactionId: paid.transactionId ?? payment.providerTransactionId,
+      amountCaptured: paid.amountCaptured,
+      cardBrand: paid.card?.brand ?? payment.cardBrand,
+      cardLast4: paid.card?.last4 ?? payment.cardLast4,
+      cardExpMonth: paid.card?.expMonth ?? payment.cardExpMonth,
+      cardExpYear: paid.card?.expYear ?? payment.cardExpYear,
+      declineCode: null,
+      message: null,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  if (payment.cartId) await tx.update(carts).set({ orderId: order.id, updatedAt: sql`now()` }).where(eq(carts.id, payment.cartId));
+  await appendOrderEvent(tx, {
+    orderId: order.id,
+    type: 'placed',
+    actor: customer,
+    from: null,
+    to: 'paid',
+    details: { total: order.total, currency: order.currency, paymentId: linked!.id, provider: linked!.provider, transactionId: linked!.providerTransactionId, captured: paid.status === 'captured' },
+  });
+
+  const receipt = receiptOf(ctx, order, items, linked!);
+  await enqueueEmail(tx, {
+    template: 'order_confirmation',
+    to: order.email,
+    orderId: order.id,
+    payload: confirmationPayload(receipt, settings.shipping.methods[snap.shippingMethod].label, new Date()),
+  });
+  await announceChange(tx, 'catalog');
+  if (payment.idempotencyKey) await rememberAnswer(tx, payment.idempotencyKey, { order: receipt });
+  return receipt;
+}
+
+/** Conditional decrements in one lock order (by variant id), so two checkouts never deadlock; throws CannotPlace when a line no longer fits. */
+async function takeStock(tx: Tx, lines: SnapshotLine[]): Promise<Map<string, number>> {
+  const stockAfter = new Map<string, number>();
+  const short: SnapshotLine[] = [];
+  for (const line of [...lines].sort((x, y) => (x.variantId < y.variantId ? -1 : 1))) {
+    const [row] = await tx
+      .update(variants)
+      .set({ stock: sql`${variants.stock} - ${line.quantity}` })
+      .where(
+        and(
+          eq(variants.id, line.variantId),
+          gte(variants.stock, line.quantity),
+          sql`exists (select 1 from ${products} where ${products.id} = ${variants.productId} and ${products.active})`,
+        ),
+      )
+      .returning({ stock: variants.stock });
+    if (row) stockAfter.set(line.variantId, row.stock);
+    else short.push(line);
+  }
+  if (short.length) {
+    const left = await tx.select({ id: variants.id, stock: variants.stock }).from(variants).where(inArray(variants.id, short.map((l) => l.variantId)));
+    const available = new Map(left.map((v) => [v.id, v.stock]));
+    const items = short.map((l) => ({ sku: l.sku, name: lineName(l), requested: l.quantity, available: Math.max(0, available.get(l.variantId) ?? 0) }));
+    const detail = items.map((i) => `${i.name}: ${i.available === 0 ? 'sold out' : `only ${i.available} left`}`).join('; ');
+    throw new CannotPlace(
+      'out_of_stock',
+      new DomainError('out_of_stock', `Not enough stock for ${detail}. Your payment is being returned in full, so nothing is charged. Lower the quantity or remove the item to continue.`, {
+        skus: items.map((i) => i.sku),
+        items,
+      }),
+      detail,
+    );
+  }
+  return stockAfter;
+}
+
+/**
+ * A paid session that cannot become an order: marked `releasing` (with the shopper's email
+ * and the checkout's answer) in one transaction, then voided or refunded at the provider.
+ * A crash or provider outage in between leaves `releasing`, which the reconciler finishes.
+ */
+async function release(ctx: AppContext, provider: PaymentProvider, paymentId: string, paid: ProviderPayment, why: CannotPlace): Promise<Settlement> {
+  const marked = await ctx.db.transaction(async (tx) => {
+    const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+    if (!payment || payment.orderId || CLOSED.includes(payment.status)) return payment;
+    const snap = payment.checkout as unknown as CheckoutSnapshot;
+    const [updated] = await tx
+      .update(payments)
+      .set({
+        status: 'releasing',
+        providerTransactionId: paid.transactionId ?? payment.providerTransactionId,
+        amountCaptured: paid.amountCaptured,
+        cardBrand: paid.card?.brand ?? null,
+        cardLast4: paid.card?.last4 ?? null,
+        message: why.error.message.slice(0, 500),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(payments.id, paymentId))
+      .returning();
+    await enqueueEmail(tx, {
+      template: 'payment_released',
+      to: snap.email,
+      payload: {
+        amount: payment.amount,
+        currency: payment.currency,
+        brand: paid.card?.brand ?? 'card',
+        last4: paid.card?.last4 ?? '',
+        reason: why.reason,
+        detail: why.detail,
+        refunded: paid.status === 'captured',
+        cartUrl: `${ctx.config.publicUrl}/cart`,
+      },
+    });
+    if (payment.idempotencyKey) {
+      await rememberAnswer(tx, payment.idempotencyKey, { error: { code: why.error.code, message: why.error.message, details: why.error.details } });
+    }
+    return updated;
+  });
+  if (marked?.status === 'releasing') await finishRelease(ctx, provider, marked);
+  else if (marked) return (await settledAlready(ctx, marked)) ?? { outcome: 'released', error: why.error };
+  ctx.log.warn({ paymentId, reason: why.reason }, 'payment released: no order could be made from it');
+  return { outcome: 'released', error: why.error };
+}
+
+/** Voids (authorized) or refunds (captured) a `releasing` payment; leaves it for the reconciler when the provider fails. */
+export async function finishRelease(ctx: AppContext, provider: PaymentProvider, payment: Payment): Promise<boolean> {
+  const key = `${payment.idempotencyKey ?? payment.id}:${payment.id}:release`;
+  let done: 'voided' | 'refunded' | undefined;
+  let problem = '';
+  try {
+    if (payment.amountCaptured > 0 && payment.providerTransactionId) {
+      const r = await provider.refund({ transactionId: payment.providerTransactionId, amount: payment.amountCaptured, currency: payment.currency, idempotencyKey: key, reference: payment.id });
+      if (r.status === 'failed') problem = r.message;
+      else done = 'refunded';
+    } else {
+      const r = await provider.void({ sessionId: payment.providerSessionId ?? '', transactionId: payment.providerTransactionId, idempotencyKey: key });
+      if (r.status === 'voided') done = 'voided';
+      else problem = r.message;
+    }
+  } catch (err) {
+    problem = err instanceof Error ? err.message : String(err);
+  }
+  if (!done) {
+    ctx.log.error({ paymentId: payment.id, reason: problem }, 'releasing a payment failed; the reconciler will try again');
+    return false;
+  }
+  await ctx.db
+    .update(payments)
+    .set({ status: done, updatedAt: sql`now()` })
+    .where(and(eq(payments.id, payment.id), eq(payments.status, 'releasing')));
+  return true;
+}
+
+function confirmationPayload(r: OrderReceipt, shippingMethodLabel: string, paidAt: Date): OrderConfirmationPayload {
+  return {
+    order: {
+      number: r.number,
+      createdAt: r.createdAt,
+      currency: r.currency,
+      items: r.items.map((i) => ({ name: i.name, sku: i.sku, options: i.options, quantity: i.quantity, unitPrice: i.unitPrice, lineTotal: i.lineTotal })),
+      ...r.totals,
+      shippingMethodLabel,
+      shippingAddress: r.shippingAddress,
+      email: r.email,
+      phone: r.phone,
+    },
+    payment: { ...r.payment, createdAt: paidAt.toISOString() },
+    trackingUrl: r.trackingUrl,
+  };
+}
