@@ -5,14 +5,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DB_KINDS } from './helpers/databases.ts';
-import { testApp, type TestApp } from './helpers/test-app.ts';
+import { changeSettings, testApp, type TestApp } from './helpers/test-app.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
-import { CARDS, checkoutBody, createTestCart, placeTestOrder, type CheckoutOverrides } from './helpers/orders.ts';
-import { carts, idempotencyKeys, orderEvents, orderItems, orders, outbox, payments, stockLedger, variants } from '../src/db/schema.ts';
-import { createPaymentRegistry } from '../src/domain/payments/registry.ts';
-import { createSandboxProvider } from '../src/domain/payments/sandbox-provider.ts';
-import type { PaymentProvider } from '../src/domain/payments/provider.ts';
-import { captureUncapturedPayments, voidOrphanPayments } from '../src/domain/checkout/checkout-service.ts';
+import { TOKENS, checkoutBody, createTestCart, placeTestOrder, type CheckoutOverrides } from './helpers/orders.ts';
+import { carts, idempotencyKeys, orderEvents, orderItems, orders, outbox, payments, sandboxPayments, sandboxRefunds, stockLedger, variants } from '../src/db/schema.ts';
+import type { SandboxProvider } from '../src/domain/payments/sandbox-provider.ts';
+import { reconcilePayments } from '../src/domain/payments/payment-reconciliation.ts';
+import { startCheckout } from '../src/domain/checkout/checkout-service.ts';
+import { parseCheckoutInput } from '../src/domain/checkout/checkout-input.ts';
+import { markPacked, ship, startPreparing, verify } from '../src/domain/orders/order-service.ts';
 import { signTrackingToken, verifyTrackingToken } from '../src/domain/tracking/tracking-token.ts';
 
 const raceCatalog = [{ slug: 'last-chair', name: 'Last Chair', category: 'furniture', variants: [{ sku: 'CHAIR-1', price: 12000, stock: 5 }] }];
@@ -31,21 +32,20 @@ function checkout(t: TestApp, cartId: string, over: CheckoutOverrides = {}, key:
   });
 }
 
-/** A sandbox whose authorizations all wait until `n` have been asked for (or 10 s passed). */
-function gatedSandbox(n: number): PaymentProvider {
-  const sandbox = createSandboxProvider();
+const sandboxOf = (t: TestApp) => t.ctx.payments.get('sandbox') as SandboxProvider;
+
+/** Makes the app's sandbox answer no payment session until `n` have been asked for (or 10 s passed). */
+function gateSessions(t: TestApp, n: number) {
+  const sandbox = sandboxOf(t);
+  const open = sandbox.createSession.bind(sandbox);
   const waiting: (() => void)[] = [];
-  return {
-    ...sandbox,
-    name: sandbox.name,
-    async authorize(input) {
-      await new Promise<void>((resolve) => {
-        waiting.push(resolve);
-        if (waiting.length >= n) waiting.forEach((go) => go());
-        setTimeout(resolve, 10_000).unref();
-      });
-      return sandbox.authorize(input);
-    },
+  sandbox.createSession = async (input) => {
+    await new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length >= n) waiting.forEach((go) => go());
+      setTimeout(resolve, 10_000).unref();
+    });
+    return open(input);
   };
 }
 
@@ -94,9 +94,6 @@ function checkoutForm(html: string, over: Record<string, string> = {}) {
     state: '',
     postalCode: '26104',
     shippingMethod: 'standard',
-    cardNumber: '4242 4242 4242 4242',
-    expiry: '12/34',
-    cvc: '123',
     ...over,
   };
 }
@@ -202,7 +199,7 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(order.payment.brand, 'visa');
       assert.equal(order.payment.last4, '4242');
       assert.equal(order.payment.amount, 8480);
-      assert.match(order.payment.transactionId, /^sbx_ch_/);
+      assert.match(order.payment.transactionId, /^sbx_pay_/);
       const token = new URL(order.trackingUrl).searchParams.get('t')!;
       assert.equal(verifyTrackingToken(t.ctx.secret, token, new Date()), order.number);
 
@@ -269,7 +266,7 @@ for (const { kind, skip } of DB_KINDS) {
         phone: '12',
         shippingMethod: 'overnight' as 'express',
         shippingAddress: { name: '', line1: ' ', city: '', state: 'XX', postalCode: '2610', country: 'CA' as 'US' },
-        payment: { cardNumber: '4242 4242 4242 4241', expMonth: 13, expYear: 2030, cvc: '12' },
+        payment: { cardNumber: '4242 4242 4242 4241', expMonth: 13, expYear: 2030, cvc: '12' } as never,
       });
       assert.equal(res.statusCode, 422);
       const { code, details } = res.json().error;
@@ -279,6 +276,7 @@ for (const { kind, skip } of DB_KINDS) {
         'payment.cardNumber',
         'payment.cvc',
         'payment.expMonth',
+        'payment.expYear',
         'phone',
         'shippingAddress.city',
         'shippingAddress.country',
@@ -288,8 +286,16 @@ for (const { kind, skip } of DB_KINDS) {
         'shippingAddress.state',
         'shippingMethod',
       ]);
-      const expired = await checkout(t, id, { payment: { expMonth: 1, expYear: 2020 } });
-      assert.equal(expired.json().error.details.fields['payment.expYear'], 'This card has expired');
+      assert.match(res.json().error.details.fields['payment.cardNumber'], /Card details are not accepted/, 'a card number is refused by name, never processed');
+      const noToken = await checkout(t, id, { payment: { paymentMethod: '' } });
+      assert.equal(noToken.statusCode, 422);
+      assert.ok(noToken.json().error.details.fields['payment.paymentMethod']);
+      const omitted = await t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/checkout`, headers: { 'idempotency-key': randomUUID() }, payload: { ...checkoutBody(), payment: { provider: 'sandbox' } } });
+      assert.equal(omitted.statusCode, 422, 'one-call checkout needs a token');
+      assert.ok(omitted.json().error.details.fields['payment.paymentMethod']);
+      const unknown = await checkout(t, id, { payment: { provider: 'paypal' } });
+      assert.equal(unknown.statusCode, 422);
+      assert.ok(unknown.json().error.details.fields['payment.provider']);
       const empty = await t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/checkout`, headers: { 'idempotency-key': 'k' }, payload: {} });
       assert.equal(empty.statusCode, 422);
       assert.ok(empty.json().error.details.fields['shippingAddress.postalCode'], 'a missing address names its fields');
@@ -307,16 +313,17 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(zip4.json().order.phone, '+442079460958');
     });
 
-    for (const [card, declineCode, status] of [
-      [CARDS.declined, 'card_declined', 'declined'],
-      [CARDS.insufficientFunds, 'insufficient_funds', 'declined'],
-      [CARDS.processingError, 'processing_error', 'failed'],
+    for (const [token, declineCode] of [
+      [TOKENS.declined, 'card_declined'],
+      [TOKENS.insufficientFunds, 'insufficient_funds'],
+      [TOKENS.processingError, 'processing_error'],
+      [TOKENS.threeDSecure, 'authentication_required'],
     ] as const) {
-      it(`a card failing with ${declineCode} creates no order, holds no stock and leaves a payment record`, async () => {
+      it(`a payment failing with ${declineCode} creates no order, holds no stock and leaves a payment record`, async () => {
         const stock = await stockOf(t, 'MUG-1');
         const id = await createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }]);
         const key = randomUUID();
-        const res = await checkout(t, id, { payment: { cardNumber: card } }, key);
+        const res = await checkout(t, id, { payment: { paymentMethod: token } }, key);
         assert.equal(res.statusCode, 402);
         const { error } = res.json();
         assert.equal(error.code, 'payment_declined');
@@ -327,22 +334,25 @@ for (const { kind, skip } of DB_KINDS) {
         assert.equal(cart!.orderId, null);
         const pays = await t.ctx.db.select().from(payments).where(eq(payments.cartId, id));
         assert.equal(pays.length, 1);
-        assert.deepEqual([pays[0]!.status, pays[0]!.declineCode, pays[0]!.orderId, pays[0]!.cardLast4], [status, declineCode, null, card.slice(-4)]);
+        assert.deepEqual([pays[0]!.status, pays[0]!.declineCode, pays[0]!.orderId], ['declined', declineCode, null]);
+        const [atProvider] = await t.ctx.db.select().from(sandboxPayments).where(eq(sandboxPayments.reference, pays[0]!.id));
+        assert.equal(atProvider!.status, 'canceled', 'nothing is left reserved at the provider');
 
-        const repeat = await checkout(t, id, { payment: { cardNumber: card } }, key);
+        const repeat = await checkout(t, id, { payment: { paymentMethod: token } }, key);
         assert.equal(repeat.statusCode, 402);
         assert.deepEqual(repeat.json(), res.json(), 'a repeat gets the same answer');
         assert.equal((await t.ctx.db.select().from(payments).where(eq(payments.cartId, id))).length, 1, 'and no new charge attempt');
 
         const retry = await checkout(t, id);
         assert.equal(retry.statusCode, 201, 'another card with a new key goes through');
+        await sandboxOf(t).drain();
       });
     }
 
     it('same key with a different body is refused', async () => {
       const id = await createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }]);
       const key = randomUUID();
-      assert.equal((await checkout(t, id, { payment: { cardNumber: CARDS.declined } }, key)).statusCode, 402);
+      assert.equal((await checkout(t, id, { payment: { paymentMethod: TOKENS.declined } }, key)).statusCode, 402);
       const other = await checkout(t, id, {}, key);
       assert.equal(other.statusCode, 409);
       assert.equal(other.json().error.code, 'idempotency_conflict');
@@ -360,17 +370,19 @@ for (const { kind, skip } of DB_KINDS) {
   });
 
   describe(`checkout races on ${kind}`, { skip }, () => {
-    it('many concurrent checkouts for the last units sell exactly the stock', async () => {
-      // The processor answers nobody until all twelve are waiting for it: every checkout has
-      // passed the stock check and holds an authorization when the orders are created.
-      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([gatedSandbox(12)]) } });
+    it('many concurrent checkouts for the last units sell exactly the stock, and every other payment goes back', async () => {
+      const t = await testApp(kind);
       try {
+        // The processor opens nobody's payment until all twelve are waiting: every checkout has
+        // passed the stock check and is paid (with its webhook racing it) when the orders are made.
+        gateSessions(t, 12);
         await addProducts(t.ctx, raceCatalog);
         const cartIds = await Promise.all(Array.from({ length: 12 }, () => createTestCart(t, [{ sku: 'CHAIR-1', quantity: 1 }])));
         const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
         const answers = await Promise.all(
           cartIds.map((id) => postJson(base, `/api/v1/carts/${id}/checkout`, checkoutBody(), { 'idempotency-key': randomUUID() })),
         );
+        await sandboxOf(t).drain();
         const won = answers.filter((a) => a.status === 201);
         const lost = answers.filter((a) => a.status !== 201);
         assert.equal(won.length, 5, 'exactly the stock is sold');
@@ -380,6 +392,7 @@ for (const { kind, skip } of DB_KINDS) {
           assert.equal(error.code, 'out_of_stock');
           assert.deepEqual(error.details.skus, ['CHAIR-1']);
           assert.match(error.message, /Last Chair/);
+          assert.match(error.message, /returned in full/);
         }
         assert.equal(await stockOf(t, 'CHAIR-1'), 0);
         const [{ sold }] = await t.ctx.db
@@ -392,22 +405,30 @@ for (const { kind, skip } of DB_KINDS) {
         const pays = await t.ctx.db.select().from(payments);
         const by = (s: string) => pays.filter((p) => p.status === s).length;
         assert.equal(by('captured'), 5);
-        assert.equal(by('voided'), 7, "every loser's authorization was voided");
-        assert.equal(pays.length, 12, 'no authorization is left hanging');
-        assert.ok(pays.filter((p) => p.status === 'voided').every((p) => p.orderId === null));
+        assert.equal(by('refunded'), 7, "every loser's payment was refunded in full");
+        assert.equal(pays.length, 12, 'no payment is left hanging');
+        assert.ok(pays.filter((p) => p.status === 'refunded').every((p) => p.orderId === null));
+        const refunds = await t.ctx.db.select().from(sandboxRefunds);
+        assert.equal(refunds.length, 7, 'one refund per loser at the provider, never two');
+        const told = await t.ctx.db.select().from(outbox).where(eq(outbox.template, 'payment_released'));
+        assert.equal(told.length, 7, 'each loser is emailed');
       } finally {
         await t.close();
       }
     });
 
     it('concurrent identical requests with one key give one order, one charge and the same answer', async () => {
-      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([createSandboxProvider({ latencyMs: 25 })]) } });
+      const t = await testApp(kind);
       try {
+        const sandbox = sandboxOf(t);
+        const open = sandbox.createSession.bind(sandbox);
+        sandbox.createSession = async (input) => new Promise((resolve) => setTimeout(resolve, 25)).then(() => open(input));
         await addProducts(t.ctx, basicCatalog);
         const id = await createTestCart(t, [{ sku: 'LAMP-1', quantity: 2 }]);
         const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
         const key = randomUUID();
         const answers = await Promise.all(Array.from({ length: 8 }, () => postJson(base, `/api/v1/carts/${id}/checkout`, checkoutBody(), { 'idempotency-key': key })));
+        await sandbox.drain();
         assert.deepEqual(
           answers.map((a) => a.status),
           Array(8).fill(201),
@@ -420,6 +441,7 @@ for (const { kind, skip } of DB_KINDS) {
           pays.map((p) => p.status),
           ['captured'],
         );
+        assert.equal((await t.ctx.db.select().from(sandboxPayments)).length, 1, 'one payment at the provider');
         assert.equal(await stockOf(t, 'LAMP-1'), 8);
         const [k] = await t.ctx.db.select().from(idempotencyKeys);
         assert.deepEqual([k!.state, k!.responseStatus], ['done', 201]);
@@ -430,56 +452,89 @@ for (const { kind, skip } of DB_KINDS) {
   });
 
   describe(`payment reconciliation on ${kind}`, { skip }, () => {
-    it('voids authorizations left without an order and closes their idempotency keys', async () => {
-      const sandbox = createSandboxProvider();
-      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([sandbox]) } });
+    /** A hosted-page session for a new cart, as the storefront form opens it. */
+    async function openSession(t: TestApp, sku = 'MUG-1') {
+      const cartId = await createTestCart(t, [{ sku, quantity: 1 }]);
+      const { payment: _token, ...rest } = checkoutBody();
+      const started = await startCheckout(t.ctx, { cartId, input: parseCheckoutInput({ ...rest, payment: {} }), idempotencyKey: randomUUID() });
+      assert.ok('session' in started);
+      return { cartId, session: started.session, sandboxId: started.session.redirectUrl!.split('/').pop()! };
+    }
+
+    it('places the order of a session paid whose webhook and return never came, once', async () => {
+      const t = await testApp(kind);
       try {
         await addProducts(t.ctx, basicCatalog);
-        const id = await createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }]);
-        // What a crash between authorization and order creation leaves behind.
-        const auth = await sandbox.authorize({ amount: 2290, currency: 'USD', card: { number: CARDS.ok, expMonth: 12, expYear: 2035, cvc: '123' }, idempotencyKey: 'crash-1' });
-        assert.equal(auth.status, 'authorized');
-        const key = `checkout:${id}:crashed-request`;
-        await t.ctx.db.insert(idempotencyKeys).values({ key, requestHash: 'x', state: 'in_progress' });
-        await t.ctx.db.insert(payments).values({ provider: 'sandbox', amount: 2290, status: 'authorized', providerTransactionId: auth.transactionId, cartId: id, idempotencyKey: key });
-        await t.ctx.db.insert(payments).values({ provider: 'sandbox', amount: 2290, status: 'pending', cartId: id, idempotencyKey: `checkout:${id}:never-answered` });
-        await t.ctx.db.insert(idempotencyKeys).values({ key: `checkout:${id}:died-early`, requestHash: 'y', state: 'in_progress' });
-
-        assert.deepEqual(await voidOrphanPayments(t.ctx, 60_000), { voided: 0, failed: 0 }, 'young payments are left alone');
-        assert.deepEqual(await voidOrphanPayments(t.ctx, 0), { voided: 1, failed: 1 });
-        const pays = await t.ctx.db.select().from(payments).where(eq(payments.cartId, id));
-        assert.deepEqual(pays.map((p) => p.status).sort(), ['failed', 'voided']);
-        assert.equal((await sandbox.capture({ transactionId: auth.transactionId, amount: 2290, idempotencyKey: 'late-capture' })).status, 'failed', 'voided at the provider');
-        const [k] = await t.ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
-        assert.equal(k!.state, 'done');
-        assert.equal((k!.responseBody as { error: { code: string } }).error.code, 'payment_failed');
-        const early = await t.ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, `checkout:${id}:died-early`));
-        assert.equal(early.length, 0, 'a request that died before any payment frees its key');
-        assert.equal((await checkout(t, id)).statusCode, 201, 'the shopper can check out again');
+        const sandbox = sandboxOf(t);
+        sandbox.webhookMode = 'hold';
+        const { session, sandboxId } = await openSession(t);
+        assert.equal((await sandbox.pay(sandboxId, { number: '4242 4242 4242 4242', expMonth: 12, expYear: 2034, cvc: '123' })).kind, 'paid');
+        await sandbox.deliverHeld({ drop: true }); // the webhook is lost, and the shopper closed the tab
+        assert.deepEqual(await reconcilePayments(t.ctx, 60_000), { placed: 0, released: 0, expired: 0, failed: 0, captured: 0 }, 'young payments are left alone');
+        assert.equal((await reconcilePayments(t.ctx, 0)).placed, 1);
+        assert.equal((await reconcilePayments(t.ctx, 0)).placed, 0, 'and only once');
+        const [p] = await t.ctx.db.select().from(payments).where(eq(payments.id, session.paymentId));
+        assert.equal(p!.status, 'captured');
+        assert.ok(p!.orderId);
+        assert.equal((await t.ctx.db.select().from(outbox).where(and(eq(outbox.orderId, p!.orderId!), eq(outbox.template, 'order_confirmation')))).length, 1);
       } finally {
         await t.close();
       }
     });
 
-    it('captures a payment whose order was created but whose capture failed', async () => {
-      const sandbox = createSandboxProvider();
-      let captureDown = true;
-      const flaky: PaymentProvider = {
-        ...sandbox,
-        name: 'sandbox',
-        capture: (input) => (captureDown ? Promise.reject(new Error('connection reset')) : sandbox.capture(input)),
-      };
-      const t = await testApp(kind, { overrides: { payments: createPaymentRegistry([flaky]) } });
+    it('closes sessions nobody paid, fails attempts the provider never answered, and frees keys of requests that died', async () => {
+      const t = await testApp(kind);
       try {
         await addProducts(t.ctx, basicCatalog);
+        const { cartId, session, sandboxId } = await openSession(t);
+        await t.ctx.db.insert(payments).values({ provider: 'sandbox', amount: 2290, status: 'pending', cartId, idempotencyKey: `checkout:${cartId}:never-answered` });
+        await t.ctx.db.insert(idempotencyKeys).values({ key: `checkout:${cartId}:died-early`, requestHash: 'y', state: 'in_progress' });
+
+        const first = await reconcilePayments(t.ctx, 0, 60_000);
+        assert.deepEqual([first.expired, first.failed], [0, 1], 'an open session keeps its lifetime');
+        assert.equal((await reconcilePayments(t.ctx, 0, 0)).expired, 1);
+        const [p] = await t.ctx.db.select().from(payments).where(eq(payments.id, session.paymentId));
+        assert.equal(p!.status, 'expired');
+        const [atProvider] = await t.ctx.db.select().from(sandboxPayments).where(eq(sandboxPayments.id, sandboxId));
+        assert.equal(atProvider!.status, 'canceled', 'closed at the provider: nobody can pay it any more');
+        assert.equal((await sandboxOf(t).pay(sandboxId, { number: '4242424242424242', expMonth: 12, expYear: 2034, cvc: '123' })).kind, 'closed');
+        const [k] = await t.ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, p!.idempotencyKey!));
+        assert.equal((k!.responseBody as { error: { code: string } }).error.code, 'payment_failed');
+        const early = await t.ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, `checkout:${cartId}:died-early`));
+        assert.equal(early.length, 0, 'a request that died before any payment frees its key');
+        assert.equal((await checkout(t, cartId)).statusCode, 201, 'the shopper can check out again');
+        await sandboxOf(t).drain();
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('captures at the handover when the store captures late, and the reconciler finishes a capture that failed', async () => {
+      const t = await testApp(kind);
+      try {
+        await addProducts(t.ctx, basicCatalog);
+        await changeSettings(t, (s) => ({ ...s, payments: { capture: 'handover' } }));
         const order = await placeTestOrder(t);
+        await sandboxOf(t).drain();
         const [p] = await t.ctx.db.select().from(payments).where(inArray(payments.status, ['authorized', 'captured']));
-        assert.equal(p!.status, 'authorized', 'the order stands on its authorization');
-        captureDown = false;
-        assert.deepEqual(await captureUncapturedPayments(t.ctx, 0), { captured: 1, voided: 0 });
-        const [after] = await t.ctx.db.select().from(payments).where(and(eq(payments.id, p!.id)));
-        assert.equal(after!.status, 'captured');
-        assert.equal(order.status, 'paid');
+        assert.equal(p!.status, 'authorized', 'only reserved at checkout');
+        assert.equal(p!.captureMethod, 'manual');
+        const staff = { kind: 'system', name: 'test' } as const;
+        await verify(t.ctx, order.number, staff);
+        await startPreparing(t.ctx, order.number, staff);
+        await markPacked(t.ctx, order.number, staff);
+        const sandbox = sandboxOf(t);
+        const capture = sandbox.capture.bind(sandbox);
+        sandbox.capture = () => Promise.reject(new Error('connection reset'));
+        await ship(t.ctx, order.number, staff, { carrier: 'UPS', trackingNumber: '1Z999AA10123456784' });
+        const [still] = await t.ctx.db.select().from(payments).where(eq(payments.id, p!.id));
+        assert.equal(still!.status, 'authorized', 'a failed capture leaves the authorization');
+        sandbox.capture = capture;
+        assert.equal((await reconcilePayments(t.ctx, 0)).captured, 1);
+        const [after] = await t.ctx.db.select().from(payments).where(eq(payments.id, p!.id));
+        assert.deepEqual([after!.status, after!.amountCaptured], ['captured', p!.amount]);
+        const [atProvider] = await t.ctx.db.select().from(sandboxPayments).where(eq(sandboxPayments.reference, p!.id));
+        assert.deepEqual([atProvider!.status, atProvider!.amountCaptured], ['captured', p!.amount]);
       } finally {
         await t.close();
       }
@@ -530,51 +585,68 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(res.statusCode, 403);
     });
 
-    it('checks out through the form: errors next to fields, a declined card, then the confirmation page', async () => {
+    /** Pays on the sandbox's page (the provider's stand-in) and follows its redirect back to the store. */
+    async function payOnSandboxPage(b: Browser, payUrl: string, card: string) {
+      const path = new URL(payUrl).pathname;
+      const pay = await b.go('GET', path);
+      assert.equal(pay.statusCode, 200);
+      assert.match(pay.body, /<label for="cardNumber">Card number</);
+      return b.go('POST', path, { cardNumber: card, expiry: '12/34', cvc: '123' });
+    }
+
+    it('checks out through the form: errors next to fields, the payment page, a declined card, then the confirmation page', async () => {
       const b = new Browser(t);
       await b.go('POST', '/cart/items', { sku: 'MUG-1', quantity: '2' });
       let page = await b.go('GET', '/checkout');
       assert.equal(page.statusCode, 200);
-      for (const label of ['Email', 'Phone', 'Full name', 'Address line 1', 'Address line 2', 'City', 'State', 'ZIP code', 'Card number', 'Expiry', 'CVC']) {
+      for (const label of ['Email', 'Phone', 'Full name', 'Address line 1', 'Address line 2', 'City', 'State', 'ZIP code']) {
         assert.match(page.body, new RegExp(`<label for="[a-zA-Z0-9]+">${label}(<|$)`), label);
       }
+      assert.doesNotMatch(page.body, /name="(cardNumber|cvc|expiry)"/, 'no card field on the store\'s page');
       assert.match(page.body, /<option value="WV">West Virginia<\/option>/);
       assert.match(page.body, /<option value="PR">Puerto Rico<\/option>/);
       assert.match(page.body, /type="radio" name="shippingMethod" value="express"/);
       assert.match(page.body, />Place order</);
 
-      // Invalid fields: named next to the field, typed values kept (except the CVC).
-      page = await b.go('POST', '/checkout', checkoutForm(page.body, { email: 'sam@', postalCode: '123', expiry: '13/30', state: 'WV', cvc: '999' }));
+      // Invalid fields: named next to the field, typed values kept.
+      page = await b.go('POST', '/checkout', checkoutForm(page.body, { email: 'sam@', postalCode: '123', state: 'WV' }));
       assert.equal(page.statusCode, 422);
       assert.match(page.body, /id="error-summary"/);
       assert.match(page.body, /<input id="email" name="email" type="email" value="sam@"[^>]*aria-invalid="true" aria-describedby="email-hint email-error"/);
       assert.match(page.body, /id="email-error">Enter a valid email address/);
       assert.match(page.body, /id="postalCode-error">Enter a 5-digit ZIP code/);
-      assert.match(page.body, /id="expiry-error">/);
       assert.match(page.body, /value="Sam Rivera"/);
       assert.match(page.body, /<option value="WV" selected>West Virginia/);
-      assert.match(page.body, /value="4242 4242 4242 4242"/);
-      assert.doesNotMatch(page.body, /value="999"/, 'the CVC is never sent back');
 
-      // A total the shopper has not seen is never charged.
+      // A total the shopper has not seen is never asked for.
       page = await b.go('POST', '/checkout', checkoutForm(page.body, { state: 'WV', shippingMethod: 'express', shownTotal: '1' }));
       assert.equal(page.statusCode, 409);
       assert.match(page.body, /Check your updated total/);
       assert.match(page.body, /\$50\.75/, '$30 + $18.95 express + $1.80 tax');
 
-      page = await b.go('POST', '/checkout', checkoutForm(page.body, { state: 'WV', shippingMethod: 'express', cardNumber: '4000 0000 0000 0002' }));
-      assert.equal(page.statusCode, 402);
-      assert.match(page.body, /Your card was declined\./);
-      assert.match(page.body, /value="sam@example.com"/, 'the form stays filled');
-      assert.match(page.body, /value="4000 0000 0000 0002"/);
+      // Placing the order sends the shopper to the payment page, for the server's total.
+      const sent = await b.go('POST', '/checkout', checkoutForm(page.body, { state: 'WV', shippingMethod: 'express' }));
+      assert.equal(sent.statusCode, 303, sent.body);
+      const payUrl = String(sent.headers.location);
+      assert.match(payUrl, /^http:\/\/127\.0\.0\.1:3000\/sandbox\/pay\/sbx_pay_/);
+      assert.equal((await t.ctx.db.select().from(orders)).length, 0, 'no order before payment');
 
-      const form = checkoutForm(page.body, { state: 'WV', shippingMethod: 'express' });
-      const placed = await b.go('POST', '/checkout', form);
+      // A declined card stays on the payment page; the shopper tries another.
+      const declined = await payOnSandboxPage(b, payUrl, '4000 0000 0000 0002');
+      assert.equal(declined.statusCode, 402);
+      assert.match(declined.body, /Your card was declined\./);
+      const paid = await payOnSandboxPage(b, payUrl, '4242 4242 4242 4242');
+      assert.equal(paid.statusCode, 303);
+      const back = String(paid.headers.location);
+      assert.match(back, /^http:\/\/127\.0\.0\.1:3000\/checkout\/return\?payment=/);
+
+      const placed = await b.go('GET', new URL(back).pathname + new URL(back).search);
       assert.equal(placed.statusCode, 303, placed.body);
       const location = String(placed.headers.location);
       const m = /^\/orders\/(CS-[A-Z0-9]{4}-[A-Z0-9]{4})\/confirmation\?t=(.+)$/.exec(location);
       assert.ok(m, location);
       assert.equal(b.cookies.has('cart'), false, 'the cart is forgotten');
+      await sandboxOf(t).drain();
 
       const confirmation = await b.go('GET', location);
       assert.equal(confirmation.statusCode, 200);
@@ -583,11 +655,12 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(body, /Test Mug/);
       assert.match(body, /\$50\.75/);
       assert.match(body, /Visa ending in 4242/);
-      assert.match(body, /sbx_ch_/);
+      assert.match(body, /sbx_pay_/);
       assert.match(body, /3850 Central Ave/);
       for (const step of ['Verification', 'Preparation', 'Packing', 'Handover to the carrier']) assert.match(body, new RegExp(step));
       assert.match(body, /href="\/track\?t=/);
       assert.equal((await t.ctx.db.select().from(orders).where(eq(orders.number, m[1]!))).length, 1);
+      assert.equal((await t.ctx.db.select().from(outbox).where(eq(outbox.template, 'order_confirmation'))).length, 1, 'one confirmation, though the webhook came too');
 
       assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation`)).statusCode, 404, 'no token, no order page');
       assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation?t=${m[2]!.slice(0, -2)}xx`)).statusCode, 404);
@@ -595,9 +668,36 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation?t=${encodeURIComponent(other)}`)).statusCode, 404, 'a token for another order');
       const expired = signTrackingToken(t.ctx.secret, m[1]!, new Date(Date.now() - 1000));
       assert.equal((await b.go('GET', `/orders/${m[1]}/confirmation?t=${encodeURIComponent(expired)}`)).statusCode, 404);
+      assert.equal((await new Browser(t).go('GET', new URL(back).pathname + new URL(back).search)).statusCode, 404, 'the return link is nothing without the shopper\'s cart');
     });
 
-    it('a double submit of the same form places one order and both land on the confirmation', async () => {
+    it('a cancelled payment page brings the shopper back to a filled form; a 3-D Secure card asks for confirmation first', async () => {
+      const b = new Browser(t);
+      await b.go('POST', '/cart/items', { sku: 'MUG-1', quantity: '1' });
+      const page = await b.go('GET', '/checkout');
+      const sent = await b.go('POST', '/checkout', checkoutForm(page.body, { state: 'OH' }));
+      const pay = await b.go('GET', new URL(String(sent.headers.location)).pathname);
+      const cancel = /<a href="([^"]+)">Cancel and return to the store</.exec(pay.body)![1]!.replace(/&amp;/g, '&');
+      const again = await b.go('GET', new URL(cancel).pathname + new URL(cancel).search);
+      assert.equal(again.statusCode, 200);
+      assert.match(again.body, /Your payment was not completed/);
+      assert.match(again.body, /value="sam@example.com"/, 'nothing typed is lost');
+      assert.match(again.body, /<option value="OH" selected>/);
+
+      const second = await b.go('POST', '/checkout', checkoutForm(again.body, { state: 'OH' }));
+      const payPath = new URL(String(second.headers.location)).pathname;
+      const challenged = await b.go('POST', payPath, { cardNumber: '4000 0027 6000 3184', expiry: '12/34', cvc: '123' });
+      assert.equal(challenged.statusCode, 303);
+      const step = await b.go('GET', payPath);
+      assert.match(step.body, /Confirm your payment/);
+      const confirmed = await b.go('POST', `${payPath}/authenticate`, { decision: 'approve' });
+      const back = new URL(String(confirmed.headers.location));
+      const placed = await b.go('GET', back.pathname + back.search);
+      assert.match(String(placed.headers.location), /^\/orders\/CS-/);
+      await sandboxOf(t).drain();
+    });
+
+    it('a double submit of the same form opens one payment session and both go to the same payment page', async () => {
       const b = new Browser(t);
       await b.go('POST', '/cart/items', { sku: 'MUG-1', quantity: '1' });
       const page = await b.go('GET', '/checkout');

@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { DB_KINDS } from './helpers/databases.ts';
-import { testApp, fixedClock, type TestApp } from './helpers/test-app.ts';
+import { changeSettings, testApp, fixedClock, type TestApp } from './helpers/test-app.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
 import { placeTestOrder, type Line } from './helpers/orders.ts';
 import { staffToken } from './helpers/staff.ts';
 import { caseMessages, orderEvents, orderItems, orders, outbox, refunds, returnCases, stockLedger, supportCases, variants } from '../src/db/schema.ts';
 import type { Actor } from '../src/domain/orders/order-events.ts';
 import * as orderService from '../src/domain/orders/order-service.ts';
-import { updateSettings } from '../src/domain/settings/settings-service.ts';
 import type { OrderReceipt } from '../src/domain/checkout/order-receipt.ts';
 import { signTrackingToken } from '../src/domain/tracking/tracking-token.ts';
 
@@ -71,10 +70,7 @@ for (const { kind, skip } of DB_KINDS) {
       return res.json();
     }
     async function setReturnsPolicy(returns: Record<string, unknown>) {
-      const next = { ...t.ctx.settings(), returns: { ...t.ctx.settings().returns, ...returns } };
-      await updateSettings(t.ctx.db, next);
-      for (let i = 0; i < 100 && JSON.stringify(t.ctx.settings().returns) !== JSON.stringify(next.returns); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.deepEqual(t.ctx.settings().returns, next.returns);
+      await changeSettings(t, (s) => ({ ...s, returns: { ...s.returns, ...returns } }));
     }
 
     before(async () => {

@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext, type ContextOverrides } from '../../src/context.ts';
 import { buildApp } from '../../src/app.ts';
 import { fixedClock } from '../../src/domain/shared/clock.ts';
+import { updateSettings } from '../../src/domain/settings/settings-service.ts';
+import type { StoreSettings } from '../../src/domain/settings/store-settings.ts';
 import { dropTemplates, freshDatabase, type DbKind, type TestDatabase } from './databases.ts';
 
 export type TestApp = { app: FastifyInstance; ctx: AppContext; database: TestDatabase; close(): Promise<void> };
@@ -35,6 +37,14 @@ export async function testApp(
       await database.drop();
     },
   };
+}
+
+/** Saves new store settings and waits until this app has reloaded them (settings change through NOTIFY). */
+export async function changeSettings(t: TestApp, change: (s: StoreSettings) => StoreSettings): Promise<void> {
+  const next = change(t.ctx.settings());
+  await updateSettings(t.ctx.db, next);
+  for (let i = 0; i < 200 && JSON.stringify(t.ctx.settings()) !== JSON.stringify(next); i++) await new Promise((r) => setTimeout(r, 10));
+  if (JSON.stringify(t.ctx.settings()) !== JSON.stringify(next)) throw new Error('The new settings did not reach the app');
 }
 
 export { fixedClock };
