@@ -16,8 +16,7 @@ import { addStaff, staffToken } from './helpers/staff.ts';
 import { caseMessages, orderItems, orderRequests, orders, outbox, refunds, shipments, stockLedger, supportCases, variants } from '../src/db/schema.ts';
 import type { Actor } from '../src/domain/orders/order-events.ts';
 import * as orderService from '../src/domain/orders/order-service.ts';
-import { createPaymentRegistry } from '../src/domain/payments/registry.ts';
-import { createSandboxProvider } from '../src/domain/payments/sandbox-provider.ts';
+import type { SandboxProvider } from '../src/domain/payments/sandbox-provider.ts';
 import { retryDueRefunds } from '../src/domain/payments/refund-service.ts';
 import { approveRequest, createOrderRequestFor } from '../src/domain/requests/order-requests.ts';
 import { addServiceHours } from '../src/domain/support/service-hours.ts';
@@ -37,7 +36,7 @@ for (const { kind, skip } of DB_KINDS) {
     let t: TestApp;
     // Tuesday 2026-03-03, 10:00 in New York: the shop is open.
     const clock = fixedClock('2026-03-03T15:00:00Z');
-    const sandbox = createSandboxProvider({ clock });
+    const sandbox = () => t.ctx.payments.get('sandbox') as SandboxProvider;
     let supportToken: string;
 
     const stockOf = async (sku: string) => (await t.ctx.db.select({ stock: variants.stock }).from(variants).where(eq(variants.sku, sku)))[0]!.stock;
@@ -49,7 +48,7 @@ for (const { kind, skip } of DB_KINDS) {
       t.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${supportToken}` } });
 
     before(async () => {
-      t = await testApp(kind, { overrides: { clock, payments: createPaymentRegistry([sandbox]) } });
+      t = await testApp(kind, { overrides: { clock } });
       await addProducts(t.ctx, basicCatalog);
       // Every test here sells lamps and mugs.
       await t.ctx.db.update(variants).set({ stock: 1000 }).where(eq(variants.sku, 'LAMP-1'));
@@ -209,7 +208,7 @@ for (const { kind, skip } of DB_KINDS) {
 
     it('keeps a refund the provider failed pending, and the retrier sends it once the provider is back', async () => {
       const o = await insertPaidOrder(t.ctx, { email: 'dev@example.com', items: [{ sku: 'LAMP-1', quantity: 1 }] });
-      sandbox.failRefunds(1);
+      sandbox().failRefunds(1);
       const res = await ask(o.number, { contact: 'dev@example.com', type: 'cancel' });
       assert.equal(res.statusCode, 201, res.body);
       assert.equal(res.json().status, 'approved', 'the cancellation stands although the refund did not go through yet');

@@ -1,5 +1,7 @@
 // A shopper's purchase in a real browser: product page → Add to cart → cart → checkout →
-// a mistyped form, a declined card, then the order and its confirmation page.
+// a mistyped form → the sandbox's payment page (the provider's stand-in) → a declined card,
+// then the order and its confirmation page. No request to the store's own cart, checkout
+// or order routes ever carries the card number.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -14,7 +16,7 @@ async function addToCart(page: Page, slug: string, opts: { option?: RegExp; quan
   await page.waitForURL('**/cart');
 }
 
-async function fillCheckout(page: Page, card: string) {
+async function fillCheckout(page: Page) {
   await page.getByLabel('Email').fill('olivia.bennett@example.com');
   await page.getByLabel('Phone').fill('(304) 555-0187');
   await page.getByLabel('Full name').fill('Olivia Bennett');
@@ -22,10 +24,19 @@ async function fillCheckout(page: Page, card: string) {
   await page.getByLabel('City').fill('Parkersburg');
   await page.getByLabel('State').selectOption('WV');
   await page.getByLabel('ZIP code').fill('26101');
-  await page.getByLabel('Card number').fill(card);
-  await page.getByLabel('Expiry').fill('09/29');
-  await page.getByLabel('CVC').fill('314');
 }
+
+/** Every request body the page sends to the store outside the payment provider's own pages. */
+function storeRequests(page: Page, providerPath = '/sandbox/') {
+  const bodies: { url: string; body: string }[] = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (!url.pathname.startsWith(providerPath)) bodies.push({ url: req.url(), body: req.postData() ?? '' });
+  });
+  return bodies;
+}
+
+const CARD_DIGITS = /4242\s*4242|4000\s*0000\s*0000\s*0002|cardNumber|cvc=/i;
 
 describe('storefront: buying in a browser', { skip: BROWSER_SKIP }, () => {
   let b: BrowserApp;
@@ -35,7 +46,7 @@ describe('storefront: buying in a browser', { skip: BROWSER_SKIP }, () => {
   });
   after(() => b?.close());
 
-  it('product page → cart → checkout → declined card → order placed → confirmation', async () => {
+  it('product page → cart → checkout → payment page → declined card → paid → confirmation', async () => {
     const page = await b.newPage({ width: 1280, height: 900 });
     await addToCart(page, 'linen-table-lamp', { option: /Charcoal/ });
     await addToCart(page, 'speckled-stoneware-mug', { option: /Set of 4/, quantity: 2 });
@@ -65,29 +76,36 @@ describe('storefront: buying in a browser', { skip: BROWSER_SKIP }, () => {
     assert.deepEqual(await axeViolations(page), []);
 
     // Choosing the state brings in its sales tax before anything is charged.
-    await fillCheckout(page, '4000 0000 0000 0002');
+    const sent = storeRequests(page);
+    await fillCheckout(page);
     await page.locator('[data-checkout-totals]', { hasText: 'Sales tax (WV, 6%)' }).waitFor();
     assert.match(await page.locator('[data-checkout-totals]').innerText(), /\$15\.90/, '6% of $265.00');
 
+    // The order is placed on the payment page: the card is typed there, never on the store's form.
     await page.getByRole('button', { name: 'Place order' }).click();
-    const declined = page.getByRole('alert').filter({ hasText: 'Your card was declined.' });
-    await declined.waitFor();
-    assert.equal(await page.getByLabel('Email').inputValue(), 'olivia.bennett@example.com', 'the form stays filled');
-    assert.equal(await page.getByLabel('Full name').inputValue(), 'Olivia Bennett');
-    assert.equal(await page.getByLabel('State').inputValue(), 'WV');
-    assert.equal(await page.getByLabel('Card number').inputValue(), '4000 0000 0000 0002');
-    assert.equal(await page.getByLabel('CVC').inputValue(), '', 'the CVC is typed again');
-    await screenshot(page, 'checkout-declined');
+    await page.waitForURL(/\/sandbox\/pay\/sbx_pay_/);
+    assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Pay \$280\.90/);
+    await screenshot(page, 'sandbox-payment-page');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.getByLabel('Card number').fill('4000 0000 0000 0002');
+    await page.getByLabel('Expiry').fill('09/29');
+    await page.getByLabel('CVC').fill('314');
+    await page.getByRole('button', { name: /^Pay/ }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your card was declined.' }).waitFor();
+    await screenshot(page, 'sandbox-payment-declined');
 
     await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByLabel('Expiry').fill('09/29');
     await page.getByLabel('CVC').fill('314');
-    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: /^Pay/ }).click();
     await page.waitForURL(/\/orders\/CS-[A-Z0-9]{4}-[A-Z0-9]{4}\/confirmation\?t=/);
+    for (const r of sent) assert.doesNotMatch(r.body, CARD_DIGITS, `a card detail went to the store: ${r.url}`);
+    assert.ok(sent.some((r) => new URL(r.url).pathname === '/checkout' && r.body.includes('email=')), 'the checkout form itself was inspected');
     const number = /\/orders\/([^/]+)\/confirmation/.exec(page.url())![1]!;
     assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Your order is confirmed/);
     assert.match(await page.locator('.order-number').innerText(), new RegExp(number));
     const text = await page.locator('main').innerText();
-    for (const expected of ['Linen Table Lamp', 'Speckled Stoneware Mug', 'Visa ending in 4242', 'sbx_ch_', '418 Juliana St', 'Handover to the carrier', '$280.90']) {
+    for (const expected of ['Linen Table Lamp', 'Speckled Stoneware Mug', 'Visa ending in 4242', 'sbx_pay_', '418 Juliana St', 'Handover to the carrier', '$280.90']) {
       assert.ok(text.includes(expected), expected);
     }
     assert.equal(await page.locator('[data-cart-count]').innerText(), '0', 'the cart is empty again');

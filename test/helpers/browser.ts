@@ -1,6 +1,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against the real app on a
 // random local port. Skipped with a message when Chromium is not installed.
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { testApp, type TestApp } from './test-app.ts';
 import type { DbKind } from './databases.ts';
@@ -10,10 +11,20 @@ export const BROWSER_SKIP = existsSync(CHROMIUM) ? false : `Browser tests skippe
 
 export type BrowserApp = TestApp & { baseUrl: string; browser: Browser; newPage(opts?: { width?: number; height?: number }): Promise<Page> };
 
+/** A port free right now, so the app can be told its public URL before it listens (payment pages redirect back to it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 export async function browserApp(kind: DbKind = 'pglite', opts: Parameters<typeof testApp>[1] = {}): Promise<BrowserApp> {
   const { chromium } = await import('playwright-core');
-  const t = await testApp(kind, opts);
-  const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = await freePort();
+  const t = await testApp(kind, { ...opts, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env } });
+  const address = await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -70,6 +70,16 @@ const samples: { [K in TemplateName]: TemplatePayloads[K] } = {
   delivery_problem_received: { caseNumber: 'DP-310', orderNumber: 'CS-7K3M-9QX2', problem: 'The box was crushed\nand one mug is broken.', trackingUrl },
   contact_acknowledgement: { caseNumber: 'SC-2210', name: 'Jane', topic: 'Product question', expectedReplyBy: 'Monday 11:00 ET', message: 'Is the throw machine washable?' },
   support_reply: { caseNumber: 'SC-2210', name: 'Jane', body: 'Yes, it is.\nUse a cold, gentle cycle.\n\nKind regards,\nMaria', orderNumber: 'CS-7K3M-9QX2' },
+  payment_released: {
+    amount: 4280,
+    currency: 'USD',
+    brand: 'visa',
+    last4: '4242',
+    reason: 'out_of_stock',
+    detail: 'Linen Throw Blanket (Sand): sold out',
+    refunded: true,
+    cartUrl: 'https://shop.casanovaspace.test/cart',
+  },
 };
 
 const render = <T extends TemplateName>(name: T, payload: TemplatePayloads[T] = samples[name]) => renderEmail(name, payload, ctx);
