@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { DB_KINDS } from './helpers/databases.ts';
 import { changeSettings, testApp, type TestApp } from './helpers/test-app.ts';
+import { Browser, checkoutForm } from './helpers/form-browser.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
 import { TOKENS, checkoutBody, createTestCart, placeTestOrder, type CheckoutOverrides } from './helpers/orders.ts';
 import { carts, idempotencyKeys, orderEvents, orderItems, orders, outbox, payments, sandboxPayments, sandboxRefunds, stockLedger, variants } from '../src/db/schema.ts';
@@ -53,49 +54,6 @@ function gateSessions(t: TestApp, n: number) {
 async function postJson(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: res.status, text: await res.text() };
-}
-
-/** Cookies across page requests, as a browser keeps them. */
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(private t: TestApp) {}
-  async go(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-    const res = await this.t.app.inject({
-      method,
-      url,
-      headers: { accept: 'text/html', cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      payload: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    const set = res.headers['set-cookie'];
-    for (const c of (Array.isArray(set) ? set : set ? [set] : []) as string[]) {
-      const [pair] = c.split(';');
-      const [k, ...v] = pair!.split('=');
-      const value = v.join('=');
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c) || /max-age=0/i.test(c)) this.cookies.delete(k!);
-      else this.cookies.set(k!, value);
-    }
-    return res;
-  }
-}
-
-const formKeyOf = (html: string) => /name="idempotencyKey" value="([^"]+)"/.exec(html)![1]!;
-const shownTotalOf = (html: string) => /name="shownTotal" value="(\d+)"/.exec(html)![1]!;
-
-function checkoutForm(html: string, over: Record<string, string> = {}) {
-  return {
-    idempotencyKey: formKeyOf(html),
-    shownTotal: shownTotalOf(html),
-    email: 'sam@example.com',
-    phone: '304-555-0199',
-    name: 'Sam Rivera',
-    line1: '3850 Central Ave',
-    line2: 'Apt 19',
-    city: 'Parkersburg',
-    state: '',
-    postalCode: '26104',
-    shippingMethod: 'standard',
-    ...over,
-  };
 }
 
 for (const { kind, skip } of DB_KINDS) {
