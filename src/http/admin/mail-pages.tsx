@@ -13,7 +13,7 @@ import { escapeHtml, render } from '../pages/html.tsx';
 import { requireStaff } from './auth.ts';
 import { csrfField, flash, sendAdminPage } from './admin-layout.tsx';
 import { refusalOf } from './form-errors.ts';
-import { when } from './views/order-views.tsx';
+import { when } from './views/display.tsx';
 import { MailFileNotFoundView, MailFileView, MailView } from './views/mail-views.tsx';
 
 const LOG_PAGE_SIZE = 25;

@@ -21,7 +21,11 @@ import { refusalOf } from './form-errors.ts';
 import { toCsv } from './csv.ts';
 import { text, type FormValues } from './views/form.tsx';
 import { ForbiddenView } from './views/auth-views.tsx';
-import { OrderNotFoundView, OrderView, PackingSlipView, PickListView, QueueView, STATUS_LABELS, type OrderPageData } from './views/order-views.tsx';
+import { STATUS_LABELS } from './views/display.tsx';
+import type { OrderPageData } from './views/order/order-page-data.ts';
+import { OrderNotFoundView, OrderView } from './views/order/order-view.tsx';
+import { PackingSlipView, PickListView } from './views/order/printables.tsx';
+import { QueueView } from './views/order/queue-view.tsx';
 
 type Target = Exclude<OrderStatus, 'paid'>;
 const isTarget = (s: string): s is Target => s !== 'paid' && isOrderStatus(s);

@@ -11,7 +11,7 @@ import { requireStaff } from './auth.ts';
 import { csrfField, flash, sendAdminPage } from './admin-layout.tsx';
 import { refusalOf } from './form-errors.ts';
 import { text, type FormErrors, type FormValues } from './views/form.tsx';
-import { when } from './views/order-views.tsx';
+import { when } from './views/display.tsx';
 import { StockListView, VariantNotFoundView, VariantStockView, type VariantStockData } from './views/stock-views.tsx';
 
 const PAGE_SIZE = 50;

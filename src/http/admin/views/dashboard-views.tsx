@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { Dashboard, DayCount, Revenue } from '../../../domain/reporting/dashboard-queries.ts';
 import { ORDER_STATES, type OrderStatus } from '../../../domain/orders/order-states.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
-import { STATUS_LABELS, age, humanize } from './order-views.tsx';
+import { STATUS_LABELS, age, humanize } from './display.tsx';
 
 /** What the time in each stage means to the people waiting on it. */
 const STAGE_ROWS: { status: OrderStatus; label: string }[] = [

@@ -5,7 +5,7 @@ import type { VNode } from 'preact';
 import type { MailFile, MailFileSummary } from '../../../domain/notifications/mailer.ts';
 import type { Delivery, DeliveryPage, DeliveryStatus } from '../../../domain/notifications/notification-log.ts';
 import { Pagination } from './list-parts.tsx';
-import { StatusBadge, humanize } from './order-views.tsx';
+import { StatusBadge, humanize } from './display.tsx';
 
 const STATUS_TEXT: Record<DeliveryStatus, string> = { pending: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Failed' };
 

@@ -8,7 +8,7 @@ import { RETURN_STATES, RETURN_TYPES, type ReturnStatus } from '../../../domain/
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { Pagination, StatusTabs } from './list-parts.tsx';
 import { FieldError } from '../../pages/views/parts.tsx';
-import { when } from './order-views.tsx';
+import { when } from './display.tsx';
 
 /** Short names for the tabs and badges. */
 export const RETURN_STATUS_LABELS: Record<ReturnStatus, string> = {

@@ -6,7 +6,7 @@ import { MANUAL_REASONS } from '../../../domain/inventory/stock-admin.ts';
 import { STOCK_REASONS, type StockReason } from '../../../domain/inventory/inventory-service.ts';
 import { ErrorSummary, Field, SelectField, text, type FormErrors, type FormValues } from './form.tsx';
 import { Pagination } from './list-parts.tsx';
-import { optionsText } from './order-views.tsx';
+import { optionsText } from './display.tsx';
 
 const reasonLabel = (r: string) => STOCK_REASONS[r as StockReason] ?? r;
 

@@ -10,7 +10,7 @@ import { CASE_KINDS, CASE_STATUSES, NOTE_MAX, REPLY_MAX, type AssigneeFilter, ty
 import type { SupportCaseKind } from '../../../domain/support/support-cases.ts';
 import { ErrorSummary, Field, SelectField, text, type FormErrors, type FormValues } from './form.tsx';
 import { Pagination, StatusTabs } from './list-parts.tsx';
-import { age, StatusBadge, STATUS_LABELS, when } from './order-views.tsx';
+import { age, StatusBadge, STATUS_LABELS, when } from './display.tsx';
 import type { OrderStatus } from '../../../domain/orders/order-states.ts';
 
 const kindLabel = (kind: string) => CASE_KINDS[kind as SupportCaseKind] ?? kind.replace(/_/g, ' ');

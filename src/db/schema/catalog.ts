@@ -1,0 +1,95 @@
+// Catalog: categories, products with their images and variants, and the stock ledger.
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, ts } from './columns.ts';
+
+export const categories = pgTable('categories', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  position: integer('position').notNull().default(0),
+});
+
+export type Specification = { name: string; value: string };
+
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => categories.id),
+    /** Ordered name → value pairs shown as the specifications table. */
+    specifications: jsonb('specifications').$type<Specification[]>().notNull().default([]),
+    featured: boolean('featured').notNull().default(false),
+    /** Hidden products stay for old orders but leave the storefront. */
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('products_category_idx').on(t.categoryId)],
+);
+
+export const productImages = pgTable(
+  'product_images',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    /** Blob key prefix; sizes are stored as `${imageKey}/${size}`. */
+    imageKey: text('image_key').notNull(),
+    alt: text('alt').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [index('product_images_product_idx').on(t.productId, t.position)],
+);
+
+export const variants = pgTable(
+  'variants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    sku: text('sku').notNull().unique(),
+    /** Option values such as { size: "M", colour: "Sage" }. */
+    options: jsonb('options').$type<Record<string, string>>().notNull().default({}),
+    price: integer('price').notNull(),
+    compareAtPrice: integer('compare_at_price'),
+    currency: text('currency').notNull().default('USD'),
+    stock: integer('stock').notNull().default(0),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [
+    index('variants_product_idx').on(t.productId, t.position),
+    check('variants_stock_non_negative', sql`${t.stock} >= 0`),
+    check('variants_price_non_negative', sql`${t.price} >= 0`),
+  ],
+);
+
+/** Every stock change with who made it and why: the stock ledger. */
+export const stockLedger = pgTable(
+  'stock_ledger',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    variantId: uuid('variant_id')
+      .notNull()
+      .references(() => variants.id, { onDelete: 'cascade' }),
+    delta: integer('delta').notNull(),
+    stockAfter: integer('stock_after').notNull(),
+    /** sale, cancel, modify, adjustment, set, restock, write_off, exchange */
+    reason: text('reason').notNull(),
+    note: text('note'),
+    staffId: uuid('staff_id'),
+    orderId: uuid('order_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stock_ledger_variant_idx').on(t.variantId, t.createdAt)],
+);
