@@ -2,11 +2,11 @@
 // week, time spent per stage, orders per day, and returns and refunds per week and by
 // reason. Days and weeks are the shop's (settings.serviceHours.timeZone), not the server's.
 // Typed queries only; the dashboard page formats them.
-import { and, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { AppContext } from '../../context.ts';
 import { rows, type Conn } from '../../db/client.ts';
-import { orders, refunds, returnCases } from '../../db/schema.ts';
+import { orders, payments, refunds, returnCases } from '../../db/schema.ts';
 import { listOrders, medianStageDurations, type StageDuration } from '../orders/order-queries.ts';
 import { BEFORE_SHIPPING, type OrderStatus } from '../orders/order-states.ts';
 
@@ -48,7 +48,11 @@ export type Dashboard = {
   /** Over the same weeks: return cases by the customer's reason, refunds by what caused them. */
   returnReasons: ReasonCount[];
   refundSources: ReasonCount[];
+  /** Chargebacks still open at the card networks: each needs an answer in the provider's dashboard. */
+  openDisputes: OpenDispute[];
 };
+
+export type OpenDispute = { orderNumber: string; status: string; reason: string; amount: number; currency: string };
 
 /** Today and this week (Monday to Sunday) in `timeZone`, as instants. */
 export function shopPeriods(now: Date, timeZone: string): { today: Period; week: Period } {
@@ -178,5 +182,18 @@ export async function dashboard(ctx: AppContext, opts: { days?: number; weeks?: 
     afterSalesPerWeek: after.perWeek,
     returnReasons: after.returnReasons,
     refundSources: after.refundSources,
+    openDisputes: await openDisputes(ctx.db),
   };
+}
+
+/** Payments with a chargeback not yet won or lost, newest first (the partial index on dispute_status keeps this cheap). */
+export async function openDisputes(conn: Conn): Promise<OpenDispute[]> {
+  return conn
+    .select({ orderNumber: orders.number, status: payments.disputeStatus, reason: payments.disputeReason, amount: payments.disputeAmount, currency: payments.currency })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(isNotNull(payments.disputeStatus), notInArray(payments.disputeStatus, ['won', 'lost', 'warning_closed', 'charge_refunded'])))
+    .orderBy(desc(payments.updatedAt))
+    .limit(50)
+    .then((r) => r.map((d) => ({ orderNumber: d.orderNumber, status: d.status ?? '', reason: d.reason ?? '', amount: d.amount ?? 0, currency: d.currency })));
 }

@@ -57,6 +57,20 @@ export function DashboardView({ d, staffName, canSeeOrders }: DashboardData) {
         </ul>
       </section>
 
+      {d.openDisputes.length ? (
+        <section class="panel alert-error" aria-labelledby="disputes-title">
+          <h2 id="disputes-title">Open chargebacks · {d.openDisputes.length}</h2>
+          <p>The cardholder's bank is disputing these payments. Send your evidence from the payment provider's dashboard before its deadline.</p>
+          <ul>
+            {d.openDisputes.map((x) => (
+              <li>
+                {canSeeOrders ? <a href={`/admin/orders/${x.orderNumber}`}>{x.orderNumber}</a> : x.orderNumber}: {formatMoney(x.amount, x.currency)}, {x.reason.replace(/_/g, ' ')} ({x.status.replace(/_/g, ' ')})
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <div class="admin-columns">
         <RevenueCard title="Today" period={local(d.today.from).toFormat('cccc, LLL d')} r={d.today} />
         <RevenueCard title="This week" period={`${local(d.week.from).toFormat('LLL d')} – ${local(d.week.to).minus({ days: 1 }).toFormat('LLL d')}`} r={d.week} />

@@ -1,4 +1,5 @@
-// Payment: every payment attempt on the order, and its refunds with their retries.
+// Payment: every payment on the order as the provider reported it (authorized, captured,
+// refunded, the card, a chargeback), "Capture" while it is only authorized, and its refunds with their retries.
 import { formatMoney } from '../../../../domain/shared/money.ts';
 import { StatusBadge } from '../display.tsx';
 import type { PanelProps } from './order-page-data.ts';
@@ -6,6 +7,13 @@ import type { PanelProps } from './order-page-data.ts';
 /** "Visa •••• 4242", or words when the card is unknown. */
 export const cardText = (p: { cardBrand: string | null; cardLast4: string | null }) =>
   p.cardLast4 ? `${(p.cardBrand ?? 'card').replace(/^./, (c) => c.toUpperCase())} •••• ${p.cardLast4}` : 'the card that paid';
+
+/** Dispute statuses after which the chargeback is settled. */
+const DISPUTE_OVER = new Set(['won', 'lost', 'warning_closed', 'charge_refunded']);
+
+/** Cents refunded (or released before capture) from payment `paymentId`. */
+const refundedOf = (detail: PanelProps['detail'], paymentId: string) =>
+  detail.refunds.filter((r) => r.paymentId === paymentId && r.status === 'succeeded').reduce((n, r) => n + r.amount, 0);
 
 export function Payments({ detail, canRetryRefunds, csrf, at }: PanelProps) {
   return (
@@ -18,6 +26,29 @@ export function Payments({ detail, canRetryRefunds, csrf, at }: PanelProps) {
             <p>
               <strong>{formatMoney(p.amount, p.currency)}</strong> <StatusBadge kind="payment-" status={p.status} />
             </p>
+            <dl class="facts compact">
+              <dt>Authorized</dt>
+              <dd>{formatMoney(p.amount, p.currency)}</dd>
+              <dt>Captured</dt>
+              <dd>{formatMoney(p.amountCaptured, p.currency)}</dd>
+              <dt>Refunded</dt>
+              <dd>{formatMoney(refundedOf(detail, p.id), p.currency)}</dd>
+            </dl>
+            {p.disputeStatus ? (
+              <p class={DISPUTE_OVER.has(p.disputeStatus) ? 'muted' : 'field-error'}>
+                <strong>Dispute</strong> {p.disputeStatus.replace(/_/g, ' ')}: {formatMoney(p.disputeAmount ?? 0, p.currency)}, reason {(p.disputeReason ?? 'unknown').replace(/_/g, ' ')}
+                {DISPUTE_OVER.has(p.disputeStatus) ? '' : ' — answer it in the payment provider\'s dashboard before its deadline.'}
+              </p>
+            ) : null}
+            {p.status === 'authorized' && canRetryRefunds ? (
+              <form method="post" action={`/admin/orders/${detail.order.number}/capture`} class="no-print">
+                {csrf}
+                <button type="submit" class="secondary small">
+                  Capture {formatMoney(p.amount - refundedOf(detail, p.id), p.currency)}
+                </button>{' '}
+                <span class="muted">Reserved on the card; taken automatically at the handover to the carrier.</span>
+              </form>
+            ) : null}
             <p class="muted">
               {cardText(p)}
               {p.cardExpMonth && p.cardExpYear ? `, exp ${String(p.cardExpMonth).padStart(2, '0')}/${String(p.cardExpYear).slice(-2)}` : ''} · {at(p.createdAt)}

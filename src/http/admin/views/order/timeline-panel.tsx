@@ -44,6 +44,12 @@ function describe(e: OrderEvent, currency: string): string {
       return `Refund of ${amount} failed: ${str('error')}`;
     case 'refund_retry':
       return `Refund of ${amount} sent again`;
+    case 'payment_captured':
+      return `Payment of ${amount} captured`;
+    case 'dispute_opened':
+      return `Chargeback opened by the cardholder's bank: ${amount}, reason ${str('reason').replace(/_/g, ' ')} (${str('status').replace(/_/g, ' ')})`;
+    case 'dispute_closed':
+      return `Chargeback closed: ${str('status').replace(/_/g, ' ')}`;
     default: {
       const what = e.type.replace(/_/g, ' ');
       const summary = str('message') || str('description') || str('reason') || str('status');
