@@ -13,7 +13,9 @@ import type { Refund } from '../payments/refund-service.ts';
 import type { OrderRef } from '../tracking/lookup.ts';
 import { maskEmail } from '../tracking/masking.ts';
 import type { Order } from '../orders/order-service.ts';
-import { caseItems, deliveredAt, eligibility, findReturnCase, quoteForCase, type CaseItem, type Eligibility, type ReturnCase } from './return-service.ts';
+import { caseItems, findReturnCase, type CaseItem, type ReturnCase } from './return-cases.ts';
+import { deliveredAt, eligibility, type Eligibility } from './return-eligibility.ts';
+import { quoteForCase } from './return-settlement.ts';
 import type { RefundQuote } from './return-rules.ts';
 import { RETURN_STATUSES, isReturnStatus, isReturnType, nextReturnStates, type ReturnStatus } from './return-states.ts';
 

@@ -1,7 +1,8 @@
 // The life of an after-sales case (return, exchange or refund only), as one table. Each
 // state says what it means for the shop; each move names the kinds of case it applies to
 // and the verb staff use. Guards beyond "is this move allowed from here for this kind"
-// (stock for a replacement, money left to refund) live with the verbs in return-service.ts.
+// (stock for a replacement, money left to refund) live with the verbs: return-application,
+// return-review, return-receipt and return-settlement.
 
 /** What the customer asked for. */
 export const RETURN_TYPES = {
@@ -82,3 +83,15 @@ export function returnTransitionRefusal(type: ReturnType, from: ReturnStatus, to
   const next = nextReturnStates(type, from).map((s) => RETURN_VERBS[s as Exclude<ReturnStatus, 'requested'>]);
   return `A ${kind} case that is ${RETURN_STATES[from].toLowerCase()} cannot be moved to “${RETURN_STATES[to].toLowerCase()}”. ${next.length ? `Possible now: ${next.join(', ')}.` : 'It is final.'}`;
 }
+
+/** The verb for a target state, for the API and the case page (one entry point, like the order's transitions). */
+export const RETURN_ACTIONS = ['approve', 'decline', 'receive', 'refund', 'exchange', 'close'] as const;
+export type ReturnAction = (typeof RETURN_ACTIONS)[number];
+export const ACTION_TARGET: Record<ReturnAction, ReturnStatus> = {
+  approve: 'approved',
+  decline: 'declined',
+  receive: 'received',
+  refund: 'refunded',
+  exchange: 'exchanged',
+  close: 'closed',
+};

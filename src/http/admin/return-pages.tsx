@@ -5,7 +5,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { getReturn, isReturnFilter, listReturns, returnPhoto } from '../../domain/returns/return-queries.ts';
-import { approveReturn, closeReturn, declineReturn, exchangeReturn, receiveReturn, refundReturn } from '../../domain/returns/return-service.ts';
+import { receiveReturn } from '../../domain/returns/return-receipt.ts';
+import { approveReturn, declineReturn } from '../../domain/returns/return-review.ts';
+import { closeReturn, exchangeReturn, refundReturn } from '../../domain/returns/return-settlement.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
 import { staffActor } from '../../domain/staff/staff-service.ts';

@@ -6,18 +6,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { getReturn, listReturns, type ReturnDetail } from '../../domain/returns/return-queries.ts';
 import { RETURN_REASON_NAMES, RECEIVED_CONDITIONS } from '../../domain/returns/return-rules.ts';
-import {
-  ACTION_TARGET,
-  RETURN_ACTIONS,
-  applyForReturn,
-  approveReturn,
-  closeReturn,
-  declineReturn,
-  exchangeReturn,
-  receiveReturn,
-  refundReturn,
-} from '../../domain/returns/return-service.ts';
-import { RETURN_STATUSES, RETURN_TYPE_NAMES } from '../../domain/returns/return-states.ts';
+import { applyForReturn } from '../../domain/returns/return-application.ts';
+import { receiveReturn } from '../../domain/returns/return-receipt.ts';
+import { approveReturn, declineReturn } from '../../domain/returns/return-review.ts';
+import { closeReturn, exchangeReturn, refundReturn } from '../../domain/returns/return-settlement.ts';
+import { ACTION_TARGET, RETURN_ACTIONS, RETURN_STATUSES, RETURN_TYPE_NAMES } from '../../domain/returns/return-states.ts';
 import { staffActor } from '../../domain/staff/staff-service.ts';
 import { requireApiStaff } from '../admin/auth.ts';
 import { errors, moneySchema } from './schemas.ts';

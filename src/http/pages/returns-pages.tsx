@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { returnConfirmation, returnOptions } from '../../domain/returns/return-queries.ts';
 import { MAX_RETURN_PHOTOS, RETURN_PHOTO_MAX_BYTES } from '../../domain/returns/return-rules.ts';
-import { applyForReturnFor, type NewReturn } from '../../domain/returns/return-service.ts';
+import { applyForReturnFor, type NewReturn } from '../../domain/returns/return-application.ts';
 import { DomainError, validationFailed } from '../../domain/shared/errors.ts';
 import { lookupLinkToken, lookupOrder, orderFromTrackingToken, type OrderRef } from '../../domain/tracking/lookup.ts';
 import { STATUS } from '../errors.ts';
