@@ -10,7 +10,7 @@ import { changeSettings, testApp, type TestApp } from './helpers/test-app.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
 import { Browser, checkoutForm } from './helpers/form-browser.ts';
 import { placeTestOrder } from './helpers/orders.ts';
-import { staffToken } from './helpers/staff.ts';
+import { staffSession } from './helpers/staff.ts';
 import { orderEvents, orders, outbox, paymentWebhookEvents, payments, sandboxPayments, sandboxRefunds, variants } from '../src/db/schema.ts';
 import { SANDBOX_SIGNATURE_HEADER, type SandboxProvider } from '../src/domain/payments/sandbox-provider.ts';
 import { reconcilePayments } from '../src/domain/payments/payment-reconciliation.ts';
@@ -206,11 +206,18 @@ for (const { kind, skip } of DB_KINDS) {
         timeline.filter((e) => e.type.startsWith('dispute')).map((e) => e.type),
         ['dispute_opened', 'dispute_closed'],
       );
-      const token = await staffToken(t, 'owner');
-      const page = await t.app.inject({ method: 'GET', url: `/admin/orders/${order.number}`, headers: { authorization: `Bearer ${token}` } });
-      assert.match(page.body, /Dispute/);
-      const dashboard = await t.app.inject({ method: 'GET', url: '/admin', headers: { authorization: `Bearer ${token}` } });
-      assert.equal(dashboard.statusCode, 200);
+      const { cookies } = await staffSession(t, 'owner');
+      const page = await t.app.inject({ url: `/admin/orders/${order.number}`, cookies });
+      assert.match(page.body, /<strong>Dispute<\/strong> won/);
+      assert.match(page.body, /Chargeback opened by the cardholder/);
+      // Another, still open, is on the dashboard.
+      const other = await placeTestOrder(t);
+      await sandboxOf(t).deliverHeld();
+      await sandboxOf(t).openDispute(other.payment.transactionId, 'fraudulent');
+      await sandboxOf(t).deliverHeld();
+      const dashboard = await t.app.inject({ url: '/admin', cookies });
+      assert.match(dashboard.body, /Open chargebacks · 1/);
+      assert.match(dashboard.body, new RegExp(other.number));
     });
 
     it('with capture at handover: cancelling before capture releases the authorization and refunds nothing; staff can capture early', async () => {
@@ -227,16 +234,16 @@ for (const { kind, skip } of DB_KINDS) {
 
         const early = await placeTestOrder(t);
         await sandboxOf(t).drain();
-        const token = await staffToken(t, 'owner');
-        const page = await t.app.inject({ method: 'GET', url: `/admin/orders/${early.number}`, headers: { authorization: `Bearer ${token}` } });
-        assert.match(page.body, />Capture/);
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-        const done = await t.app.inject({ method: 'POST', url: `/admin/orders/${early.number}/capture`, headers: { authorization: `Bearer ${token}` }, payload: { _csrf: csrf } });
-        assert.equal(done.statusCode, 303, done.body);
+        const { cookies, csrf } = await staffSession(t, 'owner');
+        const page = await t.app.inject({ url: `/admin/orders/${early.number}`, cookies });
+        assert.match(page.body, />Capture \$/);
+        const done = await t.app.inject({ method: 'POST', url: `/admin/orders/${early.number}/capture`, cookies, payload: { _csrf: csrf } });
+        assert.equal(done.statusCode, 303, done.body.slice(0, 300));
         const [captured] = await t.ctx.db.select().from(sandboxPayments).where(eq(sandboxPayments.id, early.payment.transactionId));
         assert.deepEqual([captured!.status, captured!.amountCaptured], ['captured', early.totals.total]);
-        const again = await t.app.inject({ method: 'POST', url: `/admin/orders/${early.number}/capture`, headers: { authorization: `Bearer ${token}` }, payload: { _csrf: csrf } });
+        const again = await t.app.inject({ method: 'POST', url: `/admin/orders/${early.number}/capture`, cookies, payload: { _csrf: csrf } });
         assert.equal(again.statusCode, 409, 'nothing left to capture');
+        assert.match(again.body, /no authorized payment/);
       } finally {
         await changeSettings(t, (s) => ({ ...s, payments: { capture: 'checkout' } }));
       }
