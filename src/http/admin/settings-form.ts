@@ -58,6 +58,7 @@ export function settingsToForm(s: StoreSettings): FormValues {
     'returns.restockingFeeBp': percent(s.returns.restockingFeeBp),
     'requests.autoApproveCancelIn': [...s.requests.autoApproveCancelIn],
     lowStockThreshold: String(s.lowStockThreshold),
+    'payments.capture': s.payments.capture,
   };
   for (const [day] of WEEKDAYS) values[`hours.${day}`] = (s.serviceHours.weekly[day] ?? []).map((i) => `${i.start}-${i.end}`).join(', ');
   for (const m of ['standard', 'express'] as const) {
@@ -162,6 +163,8 @@ export function formToSettings(current: StoreSettings, form: FormValues): { inpu
     },
     requests: { autoApproveCancelIn: autoApprove },
     lowStockThreshold: read('lowStockThreshold', current.lowStockThreshold, whole),
+    // An unknown value is kept as sent, so the domain's validation names it.
+    payments: { capture: (str('payments.capture') || current.payments.capture) as StoreSettings['payments']['capture'] },
   };
   return { input, errors };
 }

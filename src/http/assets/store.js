@@ -54,6 +54,48 @@
     };
     checkout.querySelectorAll('[data-checkout-refresh]').forEach((el) => el.addEventListener('change', refresh));
   }
+  // Checkout with Stripe: the Payment Element (Stripe's own field, in Stripe's frame) in place
+  // of the trip to Stripe's hosted page. The form's details go to the store, which opens
+  // the payment for its own total; the card goes from Stripe's frame to Stripe only.
+  const field = document.querySelector('[data-payment-element]');
+  if (checkout && field) {
+    const script = document.createElement('script');
+    script.src = field.dataset.script;
+    script.onload = () => {
+      if (!window.Stripe) return;
+      const stripe = window.Stripe(field.dataset.publishableKey);
+      const amount = () => Number(checkout.querySelector('[data-shown-total]').value);
+      const elements = stripe.elements({ mode: 'payment', amount: amount(), currency: field.dataset.currency, captureMethod: field.dataset.capture });
+      elements.create('payment').mount(field);
+      field.closest('fieldset').querySelector('[data-payment-hint]').textContent = 'Enter your card below. It goes straight to our payment provider, Stripe: this shop never sees or stores it.';
+      const problem = document.createElement('p');
+      problem.className = 'field-error';
+      problem.setAttribute('role', 'alert');
+      field.after(problem);
+      // A refusal leaves the shopper on the page: let them press "Place order" again at once.
+      const fail = (message) => {
+        problem.textContent = message;
+        delete checkout.dataset.submitting;
+      };
+      checkout.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        problem.textContent = '';
+        if (elements.update) elements.update({ amount: amount() });
+        const checked = await elements.submit();
+        if (checked.error) return fail(checked.error.message);
+        const body = new URLSearchParams(new FormData(checkout));
+        body.set('ui', 'embedded');
+        const res = await fetch('/checkout', { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' }).catch(() => null);
+        // Fields to fix or a new total to show: the server's own page says it best.
+        if (!res || res.status === 422 || res.status === 409) return void HTMLFormElement.prototype.submit.call(checkout);
+        const answer = await res.json();
+        if (!res.ok) return fail(answer.error.message);
+        const confirmed = await stripe.confirmPayment({ elements, clientSecret: answer.clientSecret, confirmParams: { return_url: answer.returnUrl } });
+        if (confirmed.error) fail(confirmed.error.message);
+      });
+    };
+    document.head.append(script);
+  }
   // After a refused form, take keyboard and screen-reader users straight to what went wrong.
   const summary = document.getElementById('error-summary');
   if (summary) summary.focus();

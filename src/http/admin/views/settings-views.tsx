@@ -30,6 +30,7 @@ export const SETTINGS_LABELS: Record<string, string> = {
   'returns.restockingFeeBp': 'Restocking fee (%)',
   'requests.autoApproveCancelIn': 'Approve cancellation requests automatically while the order is',
   lowStockThreshold: 'Low-stock warning at (units)',
+  'payments.capture': 'Take card payments',
 };
 
 const US_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu'];
@@ -108,6 +109,21 @@ export function SettingsView({ values, errors = {}, csrf }: { values: FormValues
             hint: 'One state per line: the two-letter code and the rate in percent, e.g. WV 6. States not listed pay no sales tax.',
             class: 'short',
           })}
+        </fieldset>
+
+        <fieldset>
+          <legend>Payments</legend>
+          <SelectField
+            name="payments.capture"
+            label={SETTINGS_LABELS['payments.capture']!}
+            value={text(values, 'payments.capture')}
+            error={errors['payments.capture']}
+            options={[
+              { value: 'checkout', label: 'At checkout' },
+              { value: 'handover', label: 'At the handover to the carrier (reserved at checkout)' },
+            ]}
+            hint="Reserving only charges the card when the parcel leaves, so a cancelled order never costs the customer anything. Card networks release a reservation after about 7 days: capture older ones from the order page."
+          />
         </fieldset>
 
         <fieldset>
