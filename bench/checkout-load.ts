@@ -1,14 +1,14 @@
 // Checkout throughput: `concurrency` shoppers in a closed loop, each creating a cart,
-// adding an item and checking out with the sandbox test card through the public API.
+// adding an item and checking out with the sandbox's succeeding payment-method token through the public API.
 export type CheckoutResult = { ordersPerSecond: number; p50: number; p99: number; failed: number; orders: number };
 
-/** A valid checkout with the sandbox's succeeding test card. */
+/** A valid checkout paid with the sandbox's succeeding token (what a provider's SDK hands an API client in place of a card). */
 export const checkoutBody = {
   email: 'bench@example.com',
   phone: '304-555-0142',
   shippingAddress: { name: 'Bench Shopper', line1: '1 Main St', city: 'Parkersburg', state: 'WV', postalCode: '26101', country: 'US' },
   shippingMethod: 'standard',
-  payment: { provider: 'sandbox', cardNumber: '4242424242424242', expMonth: 12, expYear: 2035, cvc: '123' },
+  payment: { provider: 'sandbox', paymentMethod: 'sandbox_visa' },
 };
 
 async function post(url: string, payload: unknown, headers: Record<string, string> = {}) {

@@ -177,10 +177,17 @@ async function seedBatch(q: Query, a: { from: bigint; count: number; prefix: str
 
   // 4. Payment (captured), and the refund of a cancelled order.
   await q(
-    `insert into payments (order_id, provider, provider_transaction_id, amount, currency, status, card_brand, card_last4, card_exp_month, card_exp_year, idempotency_key, created_at, updated_at)
-     select o.id, 'sandbox', 'sbx_seed_' || o.k, r.total, 'USD', 'captured', case when o.k % 3 = 0 then 'mastercard' else 'visa' end,
+    `insert into payments (order_id, provider, provider_transaction_id, amount, amount_captured, currency, status, card_brand, card_last4, card_exp_month, card_exp_year, idempotency_key, created_at, updated_at)
+     select o.id, 'sandbox', 'sbx_seed_' || o.k, r.total, r.total, 'USD', 'captured', case when o.k % 3 = 0 then 'mastercard' else 'visa' end,
             case when o.k % 3 = 0 then '4444' else '4242' end, 1 + (o.k % 12)::int, 2027 + (o.k % 5)::int, 'seed:' || o.k, o.created_at, o.created_at
      from seed_orders o join orders r on r.id = o.id`,
+  );
+  // The sandbox processor's own record of each payment, so staff refunds of seeded orders work.
+  await q(
+    `insert into sandbox_payments (id, reference, idempotency_key, amount, currency, capture_method, status, amount_captured, amount_refunded, return_url, cancel_url, card_brand, card_last4, created_at)
+     select p.provider_transaction_id, p.id::text, 'seed:' || p.id, p.amount, 'USD', 'automatic', 'captured', p.amount, case when o.status = 'cancelled' then p.amount else 0 end,
+            '', '', p.card_brand, p.card_last4, p.created_at
+     from seed_orders o join payments p on p.order_id = o.id`,
   );
   await q(
     `insert into refunds (order_id, payment_id, amount, currency, status, reason, source, idempotency_key, provider_refund_id, attempts, created_at, updated_at)
