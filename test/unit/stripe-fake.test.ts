@@ -256,7 +256,7 @@ describe('Stripe fake: refunds', () => {
     await assert.rejects(stripe.refunds.create({ payment_intent: b.id, amount: 700 }), (err: Stripe.errors.StripeError) => {
       assert.equal(err.code, 'amount_too_large');
       // The SDK prefixes err.message with the request id; raw.message is Stripe's own wording.
-      assert.equal(err.raw.message, 'Refund amount ($7.00) is greater than unrefunded amount on charge ($6.00)');
+      assert.equal((err.raw as { message: string }).message, 'Refund amount ($7.00) is greater than unrefunded amount on charge ($6.00)');
       return true;
     });
     await stripe.refunds.create({ payment_intent: b.id, amount: 600 });
