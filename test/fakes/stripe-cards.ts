@@ -21,6 +21,8 @@ export const DECLINES = {
   expired: { code: 'expired_card', decline_code: 'expired_card', message: 'Your card has expired.' },
   incorrectCvc: { code: 'incorrect_cvc', decline_code: 'incorrect_cvc', message: "Your card's security code is incorrect." },
   processingError: { code: 'processing_error', decline_code: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
+  /** A card that asks for 3-D Secure, confirmed with error_on_requires_action. */
+  authenticationRequired: { code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' },
 } satisfies Record<string, Decline>;
 
 const card = (number: string, brand: Brand, outcome: TestCard['outcome'] = 'approve', funding: TestCard['funding'] = 'credit'): [string, TestCard] => [

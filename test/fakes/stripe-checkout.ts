@@ -2,7 +2,8 @@
 // hosted page the shopper pays on, mode=payment only. As at Stripe, the PaymentIntent
 // appears at the first attempt to pay and is reused by retries after a decline.
 import { checkCard, parseExpiry } from './stripe-cards.ts';
-import { checkMinimumAmount, now, NO_REQUEST, stripeId, type CaptureMethod, type Ctx, type FakePayments, type PaymentIntent, type StripeObject } from './stripe-payments.ts';
+import { now, stripeId, type CaptureMethod, type PaymentIntent, type StripeObject } from './stripe-objects.ts';
+import { checkMinimumAmount, NO_REQUEST, type Ctx, type FakePayments } from './stripe-payments.ts';
 import { invalidRequest, KNOWN_PARAMS, onlyKnown, paramError, reader, resourceMissing, StripeApiError, type Params } from './stripe-params.ts';
 
 export type Session = StripeObject & {

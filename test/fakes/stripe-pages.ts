@@ -2,7 +2,7 @@
 // step, and the Payment Element's card frame. Plain HTML forms that work without JavaScript
 // (the frame excepted: it is Stripe.js's), every field labelled.
 import type { LineItem, Session } from './stripe-checkout.ts';
-import { formatAmount, type PaymentIntent } from './stripe-payments.ts';
+import { formatAmount, type PaymentIntent } from './stripe-objects.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

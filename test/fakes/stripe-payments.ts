@@ -2,66 +2,30 @@
 // shaped as Stripe's API objects (https://docs.stripe.com/api) and moved through the same
 // states. Objects reference each other by id, as Stripe sends them; `render` expands ids on
 // request (`expand[]=latest_charge`). Every change emits the event Stripe would send.
-import { createHash, randomBytes } from 'node:crypto';
-import type Stripe from 'stripe';
-import { checkCard, TEST_PAYMENT_METHODS, type Decline, type TestCard } from './stripe-cards.ts';
+import { checkCard, DECLINES, TEST_PAYMENT_METHODS, type Decline, type TestCard } from './stripe-cards.ts';
+import {
+  chargeObject,
+  disputeObject,
+  formatAmount,
+  now,
+  paymentIntentObject,
+  paymentMethodObject,
+  refundObject,
+  stripeId,
+  type Charge,
+  type Dispute,
+  type IntentFields,
+  type Meta,
+  type PaymentIntent,
+  type Refund,
+  type StripeObject,
+} from './stripe-objects.ts';
 import { invalidRequest, paramError, reader, resourceMissing, StripeApiError, type Params, type StripeErrorBody } from './stripe-params.ts';
 
 /** The API request behind a change (null for what the shopper does on a hosted page). */
 export type Ctx = { requestId: string | null; idempotencyKey: string | null; after(fn: () => void): void };
 export const NO_REQUEST: Ctx = { requestId: null, idempotencyKey: null, after: (fn) => fn() };
-
 export type Emit = (type: string, object: StripeObject, ctx: Ctx) => void;
-export type StripeObject = { id: string; object: string; [field: string]: unknown };
-
-type Meta = Record<string, string>;
-export type CaptureMethod = 'automatic' | 'automatic_async' | 'manual';
-export type PaymentIntent = StripeObject & {
-  object: 'payment_intent';
-  amount: number;
-  amount_capturable: number;
-  amount_received: number;
-  automatic_payment_methods: { enabled: boolean; allow_redirects?: 'always' | 'never' } | null;
-  canceled_at: number | null;
-  cancellation_reason: string | null;
-  capture_method: CaptureMethod;
-  client_secret: string;
-  currency: string;
-  description: string | null;
-  last_payment_error: StripeErrorBody | null;
-  latest_charge: string | null;
-  metadata: Meta;
-  next_action: { type: string; redirect_to_url?: { url: string; return_url: string | null }; use_stripe_sdk?: object } | null;
-  payment_method: string | null;
-  receipt_email: string | null;
-  status: Stripe.PaymentIntent.Status;
-};
-type Charge = StripeObject & {
-  object: 'charge';
-  amount: number;
-  amount_captured: number;
-  amount_refunded: number;
-  captured: boolean;
-  currency: string;
-  disputed: boolean;
-  refunded: boolean;
-  status: 'succeeded' | 'failed';
-  payment_intent: string;
-};
-type Refund = StripeObject & { object: 'refund'; amount: number; charge: string; status: string; failure_reason?: string };
-type Dispute = StripeObject & { object: 'dispute'; status: string; charge: string };
-
-export const now = () => Math.floor(Date.now() / 1000);
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export function stripeId(prefix: string, length = 24): string {
-  return prefix + Array.from(randomBytes(length), (b) => ALPHANUMERIC[b % 62]).join('');
-}
-
-/** "$12.34", "€5.00": how Stripe quotes amounts in messages. */
-export function formatAmount(amount: number, currency: string): string {
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
-  return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-}
 
 /** Stripe's minimum charge amounts for the currencies a shop here is likely to use. */
 const MINIMUM_AMOUNT: Record<string, number> = { usd: 50, eur: 50, gbp: 30, chf: 50, cad: 50, aud: 50 };
@@ -126,53 +90,9 @@ export class FakePayments {
     if (rest.length) this.expandPath(o[head] as StripeObject, rest, path);
   }
 
-  createIntent(
-    fields: { amount: number; currency: string; capture_method: CaptureMethod; description?: string; metadata: Meta; receipt_email?: string; automatic_payment_methods: PaymentIntent['automatic_payment_methods']; payment_method_types: string[] },
-    ctx: Ctx,
-  ): PaymentIntent {
-    const id = stripeId('pi_');
-    const pi: PaymentIntent = {
-      id,
-      object: 'payment_intent',
-      amount: fields.amount,
-      amount_capturable: 0,
-      amount_details: { tip: {} },
-      amount_received: 0,
-      application: null,
-      application_fee_amount: null,
-      automatic_payment_methods: fields.automatic_payment_methods,
-      canceled_at: null,
-      cancellation_reason: null,
-      capture_method: fields.capture_method,
-      client_secret: `${id}_secret_${stripeId('', 25)}`,
-      confirmation_method: 'automatic',
-      created: now(),
-      currency: fields.currency,
-      customer: null,
-      description: fields.description ?? null,
-      excluded_payment_method_types: null,
-      last_payment_error: null,
-      latest_charge: null,
-      livemode: false,
-      metadata: fields.metadata,
-      next_action: null,
-      on_behalf_of: null,
-      payment_method: null,
-      payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
-      payment_method_types: fields.payment_method_types,
-      processing: null,
-      receipt_email: fields.receipt_email ?? null,
-      review: null,
-      setup_future_usage: null,
-      shipping: null,
-      source: null,
-      statement_descriptor: null,
-      statement_descriptor_suffix: null,
-      status: 'requires_payment_method',
-      transfer_data: null,
-      transfer_group: null,
-    };
-    this.objects.set(id, pi);
+  createIntent(fields: IntentFields, ctx: Ctx): PaymentIntent {
+    const pi = paymentIntentObject(fields);
+    this.objects.set(pi.id, pi);
     this.emit('payment_intent.created', pi, ctx);
     return pi;
   }
@@ -204,41 +124,17 @@ export class FakePayments {
   }
 
   addPaymentMethod(number: string, card: TestCard, expMonth: number, expYear: number): StripeObject {
-    const pm: StripeObject = {
-      id: stripeId('pm_'),
-      object: 'payment_method',
-      allow_redisplay: 'unspecified',
-      billing_details: { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: null, phone: null, tax_id: null },
-      card: {
-        brand: card.brand,
-        checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
-        country: 'US',
-        display_brand: card.brand,
-        exp_month: expMonth,
-        exp_year: expYear,
-        // Stripe's fingerprint tells two cards apart without the number.
-        fingerprint: createHash('sha256').update(number).digest('base64url').slice(0, 16),
-        funding: card.funding,
-        generated_from: null,
-        last4: card.last4,
-        networks: { available: [card.brand], preferred: null },
-        regulated_status: 'unregulated',
-        three_d_secure_usage: { supported: true },
-        wallet: null,
-      },
-      created: now(),
-      customer: null,
-      livemode: false,
-      metadata: {},
-      type: 'card',
-    };
+    const pm = paymentMethodObject(number, card, expMonth, expYear);
     this.objects.set(pm.id, pm);
     this.cards.set(pm.id, card);
     return pm;
   }
 
-  /** `browser`: confirmed by Stripe.js with the publishable key, which handles redirects itself. */
-  confirm(pi: PaymentIntent, opts: { paymentMethod?: string; returnUrl?: string; browser?: boolean }, ctx: Ctx): PaymentIntent {
+  /**
+   * `browser`: confirmed by Stripe.js with the publishable key, which handles redirects itself.
+   * `errorOnRequiresAction`: a card that asks for 3-D Secure fails instead (authentication_required).
+   */
+  confirm(pi: PaymentIntent, opts: { paymentMethod?: string; returnUrl?: string; browser?: boolean; errorOnRequiresAction?: boolean }, ctx: Ctx): PaymentIntent {
     if (!CONFIRMABLE.includes(pi.status)) {
       throw invalidRequest(
         `You cannot confirm this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be confirmed: ${CONFIRMABLE.join(', ')}.`,
@@ -265,8 +161,9 @@ export class FakePayments {
     pi.payment_method = pmId;
     pi.last_payment_error = null;
     pi.next_action = null;
-    const card = this.cards.get(pmId)!;
-    if (card.outcome !== 'authenticate') return this.settle(pi, card, false, ctx);
+    const { outcome } = this.cards.get(pmId)!;
+    if (outcome !== 'authenticate') return this.settle(pi, outcome === 'approve' ? undefined : outcome, false, ctx);
+    if (opts.errorOnRequiresAction) return this.settle(pi, DECLINES.authenticationRequired, false, ctx);
     pi.status = 'requires_action';
     const url = `${this.baseUrl}/3ds/${pi.id}?client_secret=${encodeURIComponent(pi.client_secret)}`;
     // Confirmed on the server with a return_url (or by Checkout): a redirect. Otherwise Stripe.js handles it.
@@ -279,10 +176,10 @@ export class FakePayments {
   }
 
   /** The issuer's answer, after authentication if one was asked. A decline throws the 402 Stripe answers. */
-  private settle(pi: PaymentIntent, card: TestCard, authenticated: boolean, ctx: Ctx): PaymentIntent {
-    const decline = typeof card.outcome === 'object' ? card.outcome : undefined;
+  private settle(pi: PaymentIntent, decline: Decline | undefined, authenticated: boolean, ctx: Ctx): PaymentIntent {
     const pm = this.objects.get(pi.payment_method!)!;
-    const charge = this.newCharge(pi, pm, decline, authenticated);
+    const charge = chargeObject(pi, pm, decline, authenticated);
+    this.objects.set(charge.id, charge);
     pi.latest_charge = charge.id;
     if (decline) {
       pi.status = 'requires_payment_method';
@@ -306,81 +203,13 @@ export class FakePayments {
     return pi;
   }
 
-  private newCharge(pi: PaymentIntent, pm: StripeObject, decline: Decline | undefined, authenticated: boolean): Charge {
-    const card = pm.card as { brand: string; exp_month: number; exp_year: number; fingerprint: string; funding: string; last4: string };
-    const captured = !decline && pi.capture_method !== 'manual';
-    const charge: Charge = {
-      id: stripeId('ch_'),
-      object: 'charge',
-      amount: pi.amount,
-      amount_captured: captured ? pi.amount : 0,
-      amount_refunded: 0,
-      application: null,
-      application_fee: null,
-      application_fee_amount: null,
-      balance_transaction: captured ? stripeId('txn_') : null,
-      billing_details: pm.billing_details,
-      calculated_statement_descriptor: 'STRIPE FAKE',
-      captured,
-      created: now(),
-      currency: pi.currency,
-      customer: null,
-      description: pi.description,
-      disputed: false,
-      failure_balance_transaction: null,
-      failure_code: decline?.code ?? null,
-      failure_message: decline?.message ?? null,
-      fraud_details: {},
-      livemode: false,
-      metadata: clone(pi.metadata),
-      on_behalf_of: null,
-      outcome: decline
-        ? { network_status: 'declined_by_network', reason: decline.decline_code, risk_level: 'normal', seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined' }
-        : { network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
-      paid: !decline,
-      payment_intent: pi.id,
-      payment_method: pm.id,
-      payment_method_details: {
-        type: 'card',
-        card: {
-          brand: card.brand,
-          checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
-          country: 'US',
-          exp_month: card.exp_month,
-          exp_year: card.exp_year,
-          fingerprint: card.fingerprint,
-          funding: card.funding,
-          last4: card.last4,
-          network: card.brand,
-          three_d_secure: authenticated ? { authentication_flow: 'challenge', result: 'authenticated', result_reason: null, version: '2.2.0' } : null,
-          wallet: null,
-        },
-      },
-      receipt_email: pi.receipt_email,
-      receipt_number: null,
-      receipt_url: null,
-      refunded: false,
-      review: null,
-      shipping: null,
-      source: null,
-      source_transfer: null,
-      statement_descriptor: null,
-      statement_descriptor_suffix: null,
-      status: decline ? 'failed' : 'succeeded',
-      transfer_data: null,
-      transfer_group: null,
-    };
-    this.objects.set(charge.id, charge);
-    return charge;
-  }
-
   /** The 3-D Secure page's answer. A second answer (double click, back button) changes nothing. */
   authenticate(pi: PaymentIntent, outcome: 'complete' | 'fail', ctx: Ctx): PaymentIntent {
     if (pi.status !== 'requires_action') return pi;
     pi.next_action = null;
     if (outcome === 'complete') {
       try {
-        return this.settle(pi, this.cards.get(pi.payment_method!)!, true, ctx);
+        return this.settle(pi, undefined, true, ctx);
       } catch (err) {
         if (err instanceof StripeApiError) return pi;
         throw err;
@@ -479,23 +308,7 @@ export class FakePayments {
       });
     }
     const pending = this.refundOutcome === 'pending_then_failed';
-    const refund: Refund = {
-      id: stripeId('re_'),
-      object: 'refund',
-      amount: value,
-      balance_transaction: pending ? null : stripeId('txn_'),
-      charge: charge.id,
-      created: now(),
-      currency: charge.currency,
-      destination_details: { type: 'card', card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } },
-      metadata,
-      payment_intent: charge.payment_intent,
-      reason: reason ?? null,
-      receipt_number: null,
-      source_transfer_reversal: null,
-      status: pending ? 'pending' : 'succeeded',
-      transfer_reversal: null,
-    };
+    const refund = refundObject(charge, { amount: value, pending, reason, metadata });
     this.objects.set(refund.id, refund);
     charge.amount_refunded += value;
     charge.refunded = charge.amount_refunded === charge.amount;
@@ -521,25 +334,7 @@ export class FakePayments {
     const pi = this.objects.get(piId) as PaymentIntent | undefined;
     const charge = pi?.latest_charge ? (this.objects.get(pi.latest_charge) as Charge) : undefined;
     if (!pi || !charge?.captured) throw new Error(`openDispute: ${piId} has no captured charge to dispute`);
-    const card = (charge.payment_method_details as { card: { brand: string } }).card;
-    const dispute: Dispute = {
-      id: stripeId('dp_'),
-      object: 'dispute',
-      amount: opts.amount ?? charge.amount - charge.amount_refunded,
-      balance_transactions: [],
-      charge: charge.id,
-      created: now(),
-      currency: charge.currency,
-      evidence: {},
-      evidence_details: { due_by: now() + 7 * 86400, has_evidence: false, past_due: false, submission_count: 0 },
-      is_charge_refundable: false,
-      livemode: false,
-      metadata: {},
-      payment_intent: pi.id,
-      payment_method_details: { type: 'card', card: { brand: card.brand, case_type: 'chargeback', network_reason_code: '10.4' } },
-      reason: opts.reason ?? 'fraudulent',
-      status: 'needs_response',
-    };
+    const dispute = disputeObject(pi, charge, opts);
     this.objects.set(dispute.id, dispute);
     charge.disputed = true;
     this.emit('charge.dispute.created', dispute, NO_REQUEST);

@@ -3,7 +3,8 @@
 // made by the real SDK's generateTestHeaderString. Stripe does not promise order or single
 // delivery; tests reorder and repeat events on purpose with hold + deliver().
 import Stripe from 'stripe';
-import { now, stripeId, type Ctx, type StripeObject } from './stripe-payments.ts';
+import { now, stripeId, type StripeObject } from './stripe-objects.ts';
+import type { Ctx } from './stripe-payments.ts';
 
 export type StripeEventLike = {
   id: string;

@@ -193,6 +193,20 @@ describe('Stripe fake: PaymentIntents', () => {
     assert.equal(retried.status, 'succeeded');
   });
 
+  test('3-D Secure without a return_url: use_stripe_sdk; with error_on_requires_action: declined authentication_required', async (t) => {
+    const { stripe } = await world(t);
+    const params = { amount: 1500, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true, automatic_payment_methods: noRedirects };
+    const pending = await stripe.paymentIntents.create(params);
+    assert.equal(pending.status, 'requires_action');
+    assert.equal(pending.next_action?.type, 'use_stripe_sdk');
+    await assert.rejects(stripe.paymentIntents.create({ ...params, error_on_requires_action: true }), (err: unknown) => {
+      assert.ok(err instanceof Stripe.errors.StripeCardError);
+      assert.equal(err.code, 'authentication_required');
+      assert.equal((err.raw as { payment_intent: Stripe.PaymentIntent }).payment_intent.status, 'requires_payment_method');
+      return true;
+    });
+  });
+
   test('manual capture, then a partial capture: the rest is released', async (t) => {
     const { stripe, hook, fake } = await world(t);
     const pi = await stripe.paymentIntents.create({ amount: 5000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: noRedirects });
