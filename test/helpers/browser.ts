@@ -20,16 +20,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function browserApp(kind: DbKind = 'pglite', opts: Parameters<typeof testApp>[1] = {}): Promise<BrowserApp> {
+/** Headless Debian Chromium with the flags this machine needs. */
+export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  const port = await freePort();
-  const t = await testApp(kind, { ...opts, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env } });
-  const address = await t.app.listen({ port, host: '127.0.0.1' });
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+export async function browserApp(kind: DbKind = 'pglite', opts: Parameters<typeof testApp>[1] = {}): Promise<BrowserApp> {
+  const port = await freePort();
+  const t = await testApp(kind, { ...opts, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env } });
+  const address = await t.app.listen({ port, host: '127.0.0.1' });
+  const browser = await launchChromium();
   return {
     ...t,
     baseUrl: address,
