@@ -59,11 +59,14 @@ export const orderConfirmation: Template<OrderConfirmationPayload> = ({ order, p
         kind: 'facts',
         rows: [
           ['Card', cardLabel(payment.brand, payment.last4)],
-          ['Amount charged', m(payment.amount)],
+          [payment.captured === false ? 'Amount reserved' : 'Amount charged', m(payment.amount)],
           ['Transaction ID', payment.transactionId],
-          ['Paid on', formatDateTime(payment.createdAt, ctx)],
+          [payment.captured === false ? 'Reserved on' : 'Paid on', formatDateTime(payment.createdAt, ctx)],
         ],
       },
+      ...(payment.captured === false
+        ? [{ kind: 'paragraph' as const, muted: true, text: 'The amount is reserved on your card and taken when your parcel is handed to the carrier. If the order is cancelled before then, the reservation is simply released.' }]
+        : []),
 
       { kind: 'section', title: 'Shipping to' },
       {

@@ -103,8 +103,14 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
   };
 
   const opened = await provider.createSession(session).catch(async (err: unknown) => {
-    ctx.log.error({ err, paymentId }, 'opening a payment session failed');
-    await ctx.db.update(payments).set({ status: 'failed', declineCode: 'processing_error', message: 'The payment provider did not answer.', updatedAt: sql`now()` }).where(eq(payments.id, paymentId));
+    const refused = err instanceof DomainError;
+    if (!refused) ctx.log.error({ err, paymentId }, 'opening a payment session failed');
+    await ctx.db
+      .update(payments)
+      .set({ status: 'failed', declineCode: refused ? null : 'processing_error', message: refused ? err.message : 'The payment provider did not answer.', updatedAt: sql`now()` })
+      .where(eq(payments.id, paymentId));
+    // The provider refused what we sent (an unknown payment-method token): the client's to fix.
+    if (refused) throw err;
     throw new DomainError('payment_failed', 'We could not reach the payment provider, so nothing was charged. Please try again in a moment.', { declineCode: 'processing_error' });
   });
   await recordSession(ctx, paymentId, opened);

@@ -224,7 +224,7 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
     template: 'order_confirmation',
     to: order.email,
     orderId: order.id,
-    payload: confirmationPayload(receipt, settings.shipping.methods[snap.shippingMethod].label, new Date()),
+    payload: confirmationPayload(receipt, settings.shipping.methods[snap.shippingMethod].label, ctx.clock.now(), paid.status === 'captured'),
   });
   await announceChange(tx, 'catalog');
   if (payment.idempotencyKey) await rememberAnswer(tx, payment.idempotencyKey, { order: receipt });
@@ -344,7 +344,7 @@ export async function finishRelease(ctx: AppContext, provider: PaymentProvider, 
   return true;
 }
 
-function confirmationPayload(r: OrderReceipt, shippingMethodLabel: string, paidAt: Date): OrderConfirmationPayload {
+function confirmationPayload(r: OrderReceipt, shippingMethodLabel: string, paidAt: Date, captured: boolean): OrderConfirmationPayload {
   return {
     order: {
       number: r.number,
@@ -357,7 +357,7 @@ function confirmationPayload(r: OrderReceipt, shippingMethodLabel: string, paidA
       email: r.email,
       phone: r.phone,
     },
-    payment: { ...r.payment, createdAt: paidAt.toISOString() },
+    payment: { ...r.payment, createdAt: paidAt.toISOString(), captured },
     trackingUrl: r.trackingUrl,
   };
 }

@@ -46,7 +46,8 @@ export type OrderConfirmationPayload = {
     email: string;
     phone: string;
   };
-  payment: { brand: string; last4: string; amount: number; transactionId: string; createdAt: string };
+  /** `captured: false` when the amount is only reserved until the parcel ships (settings.payments.capture). */
+  payment: { brand: string; last4: string; amount: number; transactionId: string; createdAt: string; captured?: boolean };
   /** Tracking page link; already carries a signed token. */
   trackingUrl: string;
 };

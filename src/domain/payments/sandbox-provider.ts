@@ -12,6 +12,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { sandboxPayments, sandboxRefunds } from '../../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
+import { validationFailed } from '../shared/errors.ts';
 import { summarizeCard, cardBrand, DECLINE_MESSAGES, SANDBOX_TEST_CARDS, SANDBOX_TOKENS, validateCard, normalizeCardNumber, type CardInput } from './sandbox-cards.ts';
 import {
   WebhookSignatureError,
@@ -164,6 +165,9 @@ export function createSandboxProvider(opts: SandboxOptions): SandboxProvider {
 
     async createSession(input) {
       outage();
+      if (input.method.kind === 'token' && !SANDBOX_TOKENS[input.method.token]) {
+        throw validationFailed({ 'payment.paymentMethod': `Unknown sandbox payment method; use one of ${Object.keys(SANDBOX_TOKENS).join(', ')}` });
+      }
       const id = randomId('sbx_pay');
       await db
         .insert(sandboxPayments)
@@ -184,11 +188,7 @@ export function createSandboxProvider(opts: SandboxOptions): SandboxProvider {
       const [row] = await db.select().from(sandboxPayments).where(eq(sandboxPayments.idempotencyKey, input.idempotencyKey));
       if (input.method.kind !== 'token' || row!.id !== id) return view(row!);
 
-      const token = SANDBOX_TOKENS[input.method.token];
-      if (!token) {
-        await db.update(sandboxPayments).set({ status: 'canceled', declineCode: 'incorrect_number' }).where(eq(sandboxPayments.id, id));
-        return { ...view((await load(id))!), message: `Unknown sandbox payment method "${input.method.token}". Use one of: ${Object.keys(SANDBOX_TOKENS).join(', ')}.` };
-      }
+      const token = SANDBOX_TOKENS[input.method.token]!;
       const outcome = SANDBOX_TEST_CARDS[token.card];
       // A token cannot answer a bank's question: an API checkout needing 3-D Secure is declined.
       if (outcome === '3ds') await decline(row!, 'authentication_required', true);

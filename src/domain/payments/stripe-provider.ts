@@ -16,6 +16,7 @@ import {
   type RefundResult,
   type VoidResult,
 } from './provider.ts';
+import { validationFailed } from '../shared/errors.ts';
 
 export type StripeOptions = { secretKey: string; publishableKey: string; webhookSecret: string; apiUrl?: string; jsUrl: string };
 
@@ -73,7 +74,11 @@ function fromIntent(pi: Stripe.PaymentIntent, sessionId = pi.id): ProviderPaymen
   };
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** The error in words, without the SDK's "[req_…]" prefix (shoppers and staff read this). */
+const message = (err: unknown) => {
+  const raw = (err as { raw?: { message?: unknown } }).raw?.message;
+  return typeof raw === 'string' ? raw : err instanceof Error ? err.message : String(err);
+};
 
 export function createStripeProvider(opts: StripeOptions): PaymentProvider {
   const base = opts.apiUrl ? new URL(opts.apiUrl) : undefined;
@@ -129,7 +134,8 @@ export function createStripeProvider(opts: StripeOptions): PaymentProvider {
       }
       try {
         const pi = await stripe.paymentIntents.create(
-          { ...params, payment_method: input.method.token, automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, confirm: true },
+          // No shopper is there to answer a bank's 3-D Secure question: Stripe declines with authentication_required instead.
+          { ...params, payment_method: input.method.token, automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, confirm: true, error_on_requires_action: true },
           { idempotencyKey: input.idempotencyKey },
         );
         return fromIntent(pi.latest_charge ? await intent(pi.id) : pi);
@@ -147,8 +153,11 @@ export function createStripeProvider(opts: StripeOptions): PaymentProvider {
             currency: input.currency,
             amountCaptured: 0,
             declineCode: declineOf({ code: err.code, decline_code: err.decline_code }),
-            message: err.message,
+            message: message(err),
           };
+        }
+        if (err instanceof Stripe.errors.StripeInvalidRequestError && err.param === 'payment_method') {
+          throw validationFailed({ 'payment.paymentMethod': 'Stripe does not know this PaymentMethod; create one with Stripe.js or use a test id such as pm_card_visa' });
         }
         throw err;
       }

@@ -14,7 +14,7 @@ function describe(e: OrderEvent, currency: string): string {
   const amount = typeof d.amount === 'number' ? formatMoney(d.amount, typeof d.currency === 'string' ? d.currency : currency) : '';
   switch (e.type) {
     case 'placed':
-      return 'Order placed and paid';
+      return d.captured === false ? 'Order placed; payment authorized, to be captured at the handover' : 'Order placed and paid';
     case 'transition':
       switch (e.toStatus) {
         case 'verified':
