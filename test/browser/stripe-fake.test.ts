@@ -10,47 +10,48 @@ import Stripe from 'stripe';
 import { BROWSER_SKIP, axeViolations, launchChromium } from '../helpers/browser.ts';
 import { startStripeFake, type StripeFake } from '../fakes/stripe-fake.ts';
 
-/** The intent created first, its client secret in the page; no redirect unless a payment method needs one. */
-function clientSecretPage(fake: StripeFake, clientSecret: string) {
+/**
+ * A merchant checkout page with the Payment Element: `elementsOptions` as given to stripe.elements(),
+ * `onPay` the body of the submit handler (with `stripe`, `elements` and `message` in scope).
+ */
+function shopPage(fake: StripeFake, elementsOptions: object, onPay: string) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop checkout</title>
 <script src="${fake.url}/v3/"></script></head>
 <body><main><h1>Checkout</h1>
 <form id="pay"><div id="payment-element"></div><button type="submit">Pay now</button><p id="message" role="alert"></p></form>
 <script>
   const stripe = Stripe(${JSON.stringify(fake.publishableKey)});
-  const elements = stripe.elements({ clientSecret: ${JSON.stringify(clientSecret)} });
-  elements.create('payment').mount(document.getElementById('payment-element'));
-  const message = document.getElementById('message');
-  document.getElementById('pay').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const { error, paymentIntent } = await stripe.confirmPayment({ elements, redirect: 'if_required' });
-    message.textContent = error ? error.message : 'Paid: ' + paymentIntent.status;
-  });
-</script></main></body></html>`;
-}
-
-/** A merchant page using the Payment Element with a deferred intent; the shop logs every request it gets. */
-function merchantPage(fake: StripeFake) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop checkout</title>
-<script src="${fake.url}/v3/"></script></head>
-<body><main><h1>Checkout</h1>
-<form id="pay"><div id="payment-element"></div><button type="submit">Pay now</button><p id="message" role="alert"></p></form>
-<script>
-  const stripe = Stripe(${JSON.stringify(fake.publishableKey)});
-  const elements = stripe.elements({ mode: 'payment', amount: 2599, currency: 'usd', captureMethod: 'manual' });
+  const elements = stripe.elements(${JSON.stringify(elementsOptions)});
   elements.create('payment').mount('#payment-element');
   const message = document.getElementById('message');
   document.getElementById('pay').addEventListener('submit', async (event) => {
     event.preventDefault();
     message.textContent = '';
-    const submitted = await elements.submit();
-    if (submitted.error) { message.textContent = submitted.error.message; return; }
-    const { clientSecret } = await (await fetch('/intent', { method: 'POST' })).json();
-    const { error } = await stripe.confirmPayment({ elements, clientSecret, confirmParams: { return_url: location.origin + '/done' } });
-    if (error) message.textContent = error.message;
+    ${onPay}
   });
 </script></main></body></html>`;
 }
+
+/** Deferred intent: fields checked, then the shop's server creates the intent, then confirm and redirect. */
+const deferredPage = (fake: StripeFake) =>
+  shopPage(
+    fake,
+    { mode: 'payment', amount: 2599, currency: 'usd', captureMethod: 'manual' },
+    `const submitted = await elements.submit();
+    if (submitted.error) { message.textContent = submitted.error.message; return; }
+    const { clientSecret } = await (await fetch('/intent', { method: 'POST' })).json();
+    const { error } = await stripe.confirmPayment({ elements, clientSecret, confirmParams: { return_url: location.origin + '/done' } });
+    if (error) message.textContent = error.message;`,
+  );
+
+/** The intent created first, its client secret in the page; no redirect unless a payment method needs one. */
+const clientSecretPage = (fake: StripeFake, clientSecret: string) =>
+  shopPage(
+    fake,
+    { clientSecret },
+    `const { error, paymentIntent } = await stripe.confirmPayment({ elements, redirect: 'if_required' });
+    message.textContent = error ? error.message : 'Paid: ' + paymentIntent.status;`,
+  );
 
 describe('Stripe fake in a browser', { skip: BROWSER_SKIP }, () => {
   let fake: StripeFake;
@@ -74,7 +75,7 @@ describe('Stripe fake in a browser', { skip: BROWSER_SKIP }, () => {
         const pi = await stripe.paymentIntents.create({ amount: 2599, currency: 'usd', capture_method: 'manual', automatic_payment_methods: { enabled: true } });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ clientSecret: pi.client_secret }));
       } else {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(req.url?.startsWith('/done') ? '<h1>Thank you</h1>' : merchantPage(fake));
+        res.writeHead(200, { 'content-type': 'text/html' }).end(req.url?.startsWith('/done') ? '<h1>Thank you</h1>' : deferredPage(fake));
       }
     });
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
