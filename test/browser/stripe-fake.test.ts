@@ -10,28 +10,48 @@ import Stripe from 'stripe';
 import { BROWSER_SKIP, axeViolations, launchChromium } from '../helpers/browser.ts';
 import { startStripeFake, type StripeFake } from '../fakes/stripe-fake.ts';
 
-/** A merchant page using the Payment Element the documented way; it logs every request it gets. */
-function merchantPage(fake: StripeFake) {
+/**
+ * A merchant checkout page with the Payment Element: `elementsOptions` as given to stripe.elements(),
+ * `onPay` the body of the submit handler (with `stripe`, `elements` and `message` in scope).
+ */
+function shopPage(fake: StripeFake, elementsOptions: object, onPay: string) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop checkout</title>
 <script src="${fake.url}/v3/"></script></head>
 <body><main><h1>Checkout</h1>
 <form id="pay"><div id="payment-element"></div><button type="submit">Pay now</button><p id="message" role="alert"></p></form>
 <script>
   const stripe = Stripe(${JSON.stringify(fake.publishableKey)});
-  const elements = stripe.elements({ mode: 'payment', amount: 2599, currency: 'usd', captureMethod: 'manual' });
+  const elements = stripe.elements(${JSON.stringify(elementsOptions)});
   elements.create('payment').mount('#payment-element');
   const message = document.getElementById('message');
   document.getElementById('pay').addEventListener('submit', async (event) => {
     event.preventDefault();
     message.textContent = '';
-    const submitted = await elements.submit();
-    if (submitted.error) { message.textContent = submitted.error.message; return; }
-    const { clientSecret } = await (await fetch('/intent', { method: 'POST' })).json();
-    const { error } = await stripe.confirmPayment({ elements, clientSecret, confirmParams: { return_url: location.origin + '/done' } });
-    if (error) message.textContent = error.message;
+    ${onPay}
   });
 </script></main></body></html>`;
 }
+
+/** Deferred intent: fields checked, then the shop's server creates the intent, then confirm and redirect. */
+const deferredPage = (fake: StripeFake) =>
+  shopPage(
+    fake,
+    { mode: 'payment', amount: 2599, currency: 'usd', captureMethod: 'manual' },
+    `const submitted = await elements.submit();
+    if (submitted.error) { message.textContent = submitted.error.message; return; }
+    const { clientSecret } = await (await fetch('/intent', { method: 'POST' })).json();
+    const { error } = await stripe.confirmPayment({ elements, clientSecret, confirmParams: { return_url: location.origin + '/done' } });
+    if (error) message.textContent = error.message;`,
+  );
+
+/** The intent created first, its client secret in the page; no redirect unless a payment method needs one. */
+const clientSecretPage = (fake: StripeFake, clientSecret: string) =>
+  shopPage(
+    fake,
+    { clientSecret },
+    `const { error, paymentIntent } = await stripe.confirmPayment({ elements, redirect: 'if_required' });
+    message.textContent = error ? error.message : 'Paid: ' + paymentIntent.status;`,
+  );
 
 describe('Stripe fake in a browser', { skip: BROWSER_SKIP }, () => {
   let fake: StripeFake;
@@ -48,11 +68,14 @@ describe('Stripe fake in a browser', { skip: BROWSER_SKIP }, () => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       seenByShop.push(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
-      if (req.url === '/intent') {
+      if (req.url === '/embedded') {
+        const pi = await stripe.paymentIntents.create({ amount: 990, currency: 'eur' });
+        res.writeHead(200, { 'content-type': 'text/html' }).end(clientSecretPage(fake, pi.client_secret!));
+      } else if (req.url === '/intent') {
         const pi = await stripe.paymentIntents.create({ amount: 2599, currency: 'usd', capture_method: 'manual', automatic_payment_methods: { enabled: true } });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ clientSecret: pi.client_secret }));
       } else {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(req.url?.startsWith('/done') ? '<h1>Thank you</h1>' : merchantPage(fake));
+        res.writeHead(200, { 'content-type': 'text/html' }).end(req.url?.startsWith('/done') ? '<h1>Thank you</h1>' : deferredPage(fake));
       }
     });
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
@@ -96,6 +119,23 @@ describe('Stripe fake in a browser', { skip: BROWSER_SKIP }, () => {
 
     for (const line of seenByShop) assert.doesNotMatch(line.replace(/\D/g, ''), /4000002500003155|4000000000000002/);
     assert.ok(fake.requests.every((r) => !JSON.stringify(r.body).includes('4000')), 'the secret-key calls carry no card number');
+    await page.close();
+  });
+
+  it('Payment Element with the client secret: a failed 3-D Secure is an error on the page, then paid without leaving it', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${shopUrl}/embedded`);
+    const frame = page.frameLocator('iframe[title="Secure payment input frame"]');
+    await frame.getByLabel('Card number').fill('4000 0000 0000 3220');
+    await frame.getByLabel('Expiration').fill('12 / 34');
+    await frame.getByLabel('CVC').fill('123');
+    await page.getByRole('button', { name: 'Pay now' }).click();
+    await frame.getByRole('button', { name: 'Fail authentication' }).click();
+    await page.getByRole('alert').filter({ hasText: 'failed authentication' }).waitFor();
+    await frame.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByRole('button', { name: 'Pay now' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Paid: succeeded' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/embedded');
     await page.close();
   });
 

@@ -97,7 +97,10 @@ export async function startStripeFake(opts: { webhookUrl?: string; captureDelayM
   const webhookSecret = stripeId('whsec_', 32);
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
-      if (!res.headersSent) sendJson(res, 500, { error: { type: 'api_error', message: `Stripe fake bug: ${err instanceof Error ? err.message : err}` } });
+      if (res.headersSent) return;
+      if (err instanceof StripeApiError) return sendJson(res, err.status, { error: err.body });
+      console.error('Stripe fake:', err);
+      sendJson(res, 500, { error: { type: 'api_error', message: `Stripe fake bug: ${err instanceof Error ? err.message : err}` } });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -51,7 +51,13 @@ export function resourceMissing(kind: string, id: string, param?: string): Strip
   return new StripeApiError(param ? 400 : 404, { type: 'invalid_request_error', message: `No such ${kind}: '${id}'`, code: 'resource_missing', param, doc_url: docUrl('resource_missing') });
 }
 
-const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    throw paramError(`Invalid URL encoding: ${s.slice(0, 40)}`, 'body');
+  }
+}
 
 /** `a[b][0][]` → ['a', 'b', '0', '']. */
 function keyPath(key: string): string[] {

@@ -64,6 +64,7 @@ describe('Stripe fake: request encoding', () => {
       note: 'a b',
     });
     assert.deepEqual(decodeForm('expand[]=a&expand[]=b'), { expand: ['a', 'b'] });
+    assert.throws(() => decodeForm('note=%E0%A4%A'), { status: 400 });
   });
 });
 
