@@ -84,15 +84,19 @@ const samples: { [K in TemplateName]: TemplatePayloads[K] } = {
 
 const render = <T extends TemplateName>(name: T, payload: TemplatePayloads[T] = samples[name]) => renderEmail(name, payload, ctx);
 
-/** The number the subject must carry: the case for after-sales and support mail, else the order. */
+/**
+ * The number the subject must carry: the case for after-sales and support mail, else the order.
+ * A released payment has neither: no order was placed, so its subject names the payment instead.
+ */
 const keyNumber = (name: TemplateName): string => {
   const p = samples[name] as unknown as Record<string, unknown>;
   if (name === 'order_confirmation') return 'CS-7K3M-9QX2';
+  if (name === 'payment_released') return 'payment';
   return String(name.startsWith('order_') || name === 'refund_issued' ? p.orderNumber : p.caseNumber);
 };
 
 test('every template renders a subject, an HTML part and a text part', () => {
-  assert.equal(templateNames.length, 16);
+  assert.equal(templateNames.length, 17);
   for (const name of templateNames) {
     const email = render(name);
     assert.ok(email.subject.length > 0 && email.subject.length <= 80, `${name}: subject length`);
