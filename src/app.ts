@@ -1,7 +1,6 @@
 // Builds the Fastify app from its parts: plugins, routes and one error handler.
 // server.ts listens; tests call buildApp() and use app.inject() or listen on port 0.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -11,6 +10,7 @@ import type { AppContext } from './context.ts';
 import { redactPaths } from './context.ts';
 import { VERSION } from './version.ts';
 import { toErrorResponse } from './http/errors.ts';
+import { cookies } from './http/cookies.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { authenticateBeforeValidation, refuseNulCharacters, requestLogSerializers } from './http/request-hardening.ts';
 import { healthRoutes } from './http/health.ts';
@@ -75,7 +75,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 
-  await app.register(cookie);
+  await cookies(app);
+  metricsRoutes(app, { ctx });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, { limits: { fileSize: 8 * 1024 * 1024, files: 5, fields: 40, parts: 50 } });
   securityHeaders(app, ctx.config);
@@ -98,7 +99,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   const catalog = createCatalogReader(ctx);
 
-  metricsRoutes(app, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(assetRoutes);
   await app.register(imageRoutes, { ctx });

@@ -1,25 +1,20 @@
 // Prometheus metrics at /metrics: request rate and latency per route, orders by state,
 // outbox backlog and failed deliveries. Database-backed gauges are read at scrape time,
 // so every instance reports the same shared numbers and nothing is kept in memory.
-import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FastifyInstance, onResponseHookHandler, RouteOptions } from 'fastify';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { rows } from '../db/client.ts';
 import { orderCountsByStatus } from '../domain/orders/order-counts.ts';
+import { RouteMetrics, type Recorder } from './route-metrics.ts';
 
-/** Called on the root instance (not registered as a plugin) so its hook sees every route. */
+/** Called on the root instance (not registered as a plugin) before any route, so its hooks see every route. */
 export function metricsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request latency by route',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route and status class', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
+  const perRoute = new RouteMetrics();
+  perRoute.register(registry);
   new Gauge({
     name: 'casanova_orders',
     help: 'Orders by state',
@@ -42,12 +37,24 @@ export function metricsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }
     },
   });
 
-  // The route template (not the URL) keeps label cardinality bounded.
+  // The route template (not the URL) keeps label cardinality bounded. Each route records
+  // through its own hook, made when the route is registered (HEAD and other methods get theirs on first use).
+  const ours = new WeakSet<onResponseHookHandler>();
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const url = route.url;
+    const byMethod: Partial<Record<string, Recorder>> = {};
+    const record: onResponseHookHandler = (req, reply, done) => {
+      (byMethod[req.method] ??= perRoute.recorder(req.method, url))(reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    ours.add(record);
+    const existing = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
+    route.onResponse = [...existing.filter((h) => !ours.has(h)), record];
+  });
+  // Requests no route matched (the not-found handler has no route of its own).
+  const unmatched: Partial<Record<string, Recorder>> = {};
   app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const labels = { method: req.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` };
-    duration.observe(labels, reply.elapsedTime / 1000);
-    requests.inc(labels);
+    if (req.is404) (unmatched[req.method] ??= perRoute.recorder(req.method, 'unmatched'))(reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 

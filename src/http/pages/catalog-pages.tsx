@@ -1,5 +1,5 @@
-// Storefront catalog pages. The <main> of each page is rendered once and cached until
-// the catalog changes; each request only wraps it in the page frame.
+// Storefront catalog pages. The <main> of each page is rendered once and cached until the
+// catalog or the settings change; requests are answered from bytes made once (cached-page.ts).
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
@@ -7,7 +7,7 @@ import type { CatalogReader } from '../../domain/catalog/catalog-reader.ts';
 import { SORTS } from '../../domain/catalog/catalog-repo.ts';
 import { MemoCache } from '../../domain/shared/memo-cache.ts';
 import { render } from './html.tsx';
-import { sendPage } from './visitor.ts';
+import { CachedPage, sendCachedPage } from './cached-page.ts';
 import { HomeView, ListingView, NotFoundView, ProductView } from './views/catalog-views.tsx';
 
 const PAGE_SIZE = 12;
@@ -19,14 +19,15 @@ const listingQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 
-type Rendered = { main: string; title: string; description?: string; status: number };
+// These pages read no cookie but the cart count, which they take from the header by hand.
+const hot = { config: { displayCookieOnly: true } };
 
 export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx: AppContext; catalog: CatalogReader }) {
-  const pages = new MemoCache<Rendered>(2000);
+  const pages = new MemoCache<CachedPage>(2000);
   catalog.onInvalidate(() => pages.clear());
   ctx.onChange('settings', () => pages.clear());
 
-  app.get('/', async (req, reply) => {
+  app.get('/', hot, async (req, reply) => {
     const r = await pages.getOrCompute('home', async () => {
       const [categories, featured, newest] = await Promise.all([
         catalog.categories(),
@@ -34,17 +35,16 @@ export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx
         catalog.list({ sort: 'newest', page: 1, limit: 4 }),
       ]);
       const storeName = ctx.settings().storeName;
-      return {
+      return new CachedPage({
         title: '',
         description: `${storeName}: lighting, textiles, kitchenware and decor, carefully packed and tracked to your door.`,
         main: render(<HomeView storeName={storeName} categories={categories} featured={featured.items} newest={newest.items} />),
-        status: 200,
-      };
+      });
     });
-    return sendPage(ctx, req, reply, r, r.status);
+    return sendCachedPage(ctx, req, reply, r);
   });
 
-  app.get('/products', async (req, reply) => {
+  app.get('/products', hot, async (req, reply) => {
     // Bad query values fall back to defaults: a shopper's typo should not be an error page.
     const query = listingQuery.parse(req.query ?? {});
     const state = { ...query, q: query.q?.trim() || undefined, category: query.category || undefined, limit: PAGE_SIZE };
@@ -52,29 +52,27 @@ export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx
     const r = await pages.getOrCompute(`list:${key}`, async () => {
       const [categories, { items, total }] = await Promise.all([catalog.categories(), catalog.list(state)]);
       const category = categories.find((c) => c.slug === state.category);
-      return {
+      return new CachedPage({
         title: state.q ? `Search: ${state.q}` : (category?.name ?? 'All products'),
         description: category?.description,
         main: render(<ListingView state={state} categories={categories} items={items} total={total} />),
-        status: 200,
-      };
+      });
     });
-    return sendPage(ctx, req, reply, r, r.status);
+    return sendCachedPage(ctx, req, reply, r);
   });
 
-  app.get<{ Params: { slug: string } }>('/products/:slug', async (req, reply) => {
+  app.get<{ Params: { slug: string } }>('/products/:slug', hot, async (req, reply) => {
     const slug = req.params.slug.slice(0, 120);
     const r = await pages.getOrCompute(`product:${slug}`, async () => {
       const p = await catalog.product(slug);
-      if (!p) return { title: 'Product not found', main: render(<NotFoundView what="product" />), status: 404 };
-      return {
+      if (!p) return new CachedPage({ title: 'Product not found', main: render(<NotFoundView what="product" />) }, 404);
+      return new CachedPage({
         title: p.name,
         description: p.description.slice(0, 160),
         main: render(<ProductView p={p} lowStock={ctx.settings().lowStockThreshold} />),
-        status: 200,
-      };
+      });
     });
-    return sendPage(ctx, req, reply, r, r.status);
+    return sendCachedPage(ctx, req, reply, r);
   });
 }
 
