@@ -95,6 +95,31 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(body, /Out of stock/);
     });
 
+    it('sends cached pages compressed as the client asks, with an entity tag, and the cart count from the cookie', async () => {
+      const plain = await t.app.inject('/products/test-lamp');
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.match(String(plain.headers.vary), /Accept-Encoding/);
+      const etag = String(plain.headers.etag);
+      assert.match(etag, /^W\/"/);
+      const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+      const br = await t.app.inject({ url: '/products/test-lamp', headers: { 'accept-encoding': 'gzip, br' } });
+      assert.equal(br.headers['content-encoding'], 'br');
+      assert.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body);
+      const gz = await t.app.inject({ url: '/products/test-lamp', headers: { 'accept-encoding': 'gzip, br;q=0' } });
+      assert.equal(gz.headers['content-encoding'], 'gzip');
+      assert.equal(gunzipSync(gz.rawPayload).toString(), plain.body);
+      const again = await t.app.inject({ url: '/products/test-lamp', headers: { 'if-none-match': etag } });
+      assert.equal(again.statusCode, 304);
+      assert.equal(again.body, '');
+      // The cart count is the one per-visitor part: another count is another page and another tag.
+      const withCart = await t.app.inject({ url: '/products/test-lamp', headers: { cookie: 'theme=x; cart_n=3', 'if-none-match': etag } });
+      assert.equal(withCart.statusCode, 200);
+      assert.notEqual(withCart.headers.etag, etag);
+      assert.match(withCart.body, /data-cart-count="true">3</);
+      const missing = await t.app.inject({ url: '/products/nope', headers: { 'if-none-match': etag } });
+      assert.equal(missing.statusCode, 404);
+    });
+
     it('reports health with database reachability and memory', async () => {
       const res = await t.app.inject('/healthz');
       assert.equal(res.statusCode, 200);
