@@ -15,7 +15,8 @@ import { readPhotoForm } from '../photo-form.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
 import { sendPage } from './visitor.ts';
-import { TrackFormView, TrackingPageView, type ReportFormState, type TrackFormProps } from './views/tracking-views.tsx';
+import { TrackFormView, type TrackFormProps } from './views/track-form-view.tsx';
+import { TrackingPageView, type ReportFormState } from './views/tracking-views.tsx';
 import { ChangeOrCancel, type RequestFormState } from './views/order-request-views.tsx';
 
 const EXPIRED_LINK = 'This tracking link has expired or is not valid. Enter your order number and email or phone below to see your order.';

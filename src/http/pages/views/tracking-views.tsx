@@ -1,125 +1,22 @@
-// The tracking page: the lookup form, and the order's tracking view (progress, estimate,
+// The tracking page: the order's tracking view (progress, estimate,
 // parcels with the carrier's events, money going back, requests and cases, the delivery
 // inspection and "Report a problem"). Pure components: data in, markup out. Times are shown
 // in the shop's time zone. Other features add their own sections to the view through
 // `children` (rendered after the parcels), e.g. "Ask to cancel or change".
 import type { ComponentChildren } from 'preact';
-import { DateTime } from 'luxon';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { telHref } from '../../../domain/shared/phone.ts';
 import { CARRIER_EVENT_LABELS, isCarrierEventStatus } from '../../../domain/shipments/carrier-events.ts';
 import { DELIVERY_PROBLEMS, MAX_PROBLEM_PHOTOS, PROBLEM_DESCRIPTION_MAX, PROBLEM_PHOTO_MAX_BYTES } from '../../../domain/support/delivery-problem.ts';
-import { zoneAbbreviation } from '../../../domain/support/service-hours.ts';
 import type { OrderStatus } from '../../../domain/orders/order-states.ts';
 import type { ShipmentView, TrackingView } from '../../../domain/tracking/tracking-view.ts';
 import { FieldError, PhotosField, TotalsList } from './parts.tsx';
+import { estimateText, Time } from './shop-time.tsx';
+import { Cases, Refunds, Requests, Returns } from './tracking-aftersales-views.tsx';
 
-// ------------------------------------------------------------------ time
-
-const local = (d: Date, s: StoreSettings) => DateTime.fromJSDate(d, { zone: s.serviceHours.timeZone }).setLocale('en-US');
-/** "Tue, Mar 4, 2:10 PM ET" */
-export const shopTime = (d: Date, s: StoreSettings) => `${local(d, s).toFormat('ccc, LLL d, h:mm a')} ${zoneAbbreviation(s.serviceHours, d)}`;
-const shortTime = (d: Date, s: StoreSettings) => local(d, s).toFormat('LLL d, h:mm a');
-const Time = ({ at, s, short }: { at: Date; s: StoreSettings; short?: boolean }) => <time dateTime={at.toISOString()}>{short ? shortTime(at, s) : shopTime(at, s)}</time>;
-
-/** An estimate to the minute promises too much: shown as the next full hour. */
-function estimateText(at: Date, s: StoreSettings): string {
-  const t = local(at, s);
-  const hour = t.minute === 0 && t.second === 0 ? t : t.startOf('hour').plus({ hours: 1 });
-  return `${hour.toFormat('cccc, LLLL d')}, around ${hour.toFormat('h a')} ${zoneAbbreviation(s.serviceHours, at)}`;
-}
-
-// ------------------------------------------------------------------ the form
-
-export type TrackFormValues = { orderNumber?: string; contact?: string };
-export type TrackFormProps = {
-  values: TrackFormValues;
-  errors: Partial<Record<keyof TrackFormValues, string>>;
-  /** A problem with the whole attempt (not found, too many tries, an expired link). */
-  alert?: { kind: 'error' | 'info'; text: string };
-  settings: StoreSettings;
-};
-
-function TextField(p: { name: keyof TrackFormValues; label: string; hint: string; value?: string; error?: string; autocomplete: string; inputMode?: 'text' | 'email'; autocapitalize?: 'characters' | 'off' }) {
-  const describedBy = [`${p.name}-hint`, p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={`field${p.error ? ' invalid' : ''}`}>
-      <label for={p.name}>{p.label}</label>
-      <input
-        id={p.name}
-        name={p.name}
-        type="text"
-        value={p.value ?? ''}
-        autocomplete={p.autocomplete}
-        inputMode={p.inputMode}
-        autocapitalize={p.autocapitalize}
-        spellcheck={false}
-        maxLength={p.name === 'orderNumber' ? 40 : 254}
-        required
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      />
-      <p class="hint" id={`${p.name}-hint`}>
-        {p.hint}
-      </p>
-      <FieldError id={p.name} error={p.error} />
-    </div>
-  );
-}
-
-export function TrackFormView({ values, errors, alert, settings }: TrackFormProps) {
-  const example = `${settings.orderNumberPrefix}7K3M-9QX2`;
-  return (
-    <div class="track">
-      <h1>Track your order</h1>
-      <p class="lead">Enter your order number with the email address or phone number you gave at checkout to see where your order is.</p>
-      <div class="two-col">
-        <div>
-          {alert ? (
-            <div class={`alert alert-${alert.kind}`} role={alert.kind === 'error' ? 'alert' : 'status'}>
-              {alert.text}
-            </div>
-          ) : null}
-          <form class="panel track-form" method="post" action="/track" novalidate>
-            <TextField
-              name="orderNumber"
-              label="Order number"
-              hint={`In your order confirmation email, e.g. ${example}. Dashes and capitals are optional.`}
-              value={values.orderNumber}
-              error={errors.orderNumber}
-              autocomplete="off"
-              autocapitalize="characters"
-            />
-            <TextField
-              name="contact"
-              label="Email or phone"
-              hint="The email address or phone number you gave when ordering, e.g. name@example.com or (304) 555-0142."
-              value={values.contact}
-              error={errors.contact}
-              autocomplete="email"
-              inputMode="email"
-              autocapitalize="off"
-            />
-            <button type="submit">Track order</button>
-          </form>
-        </div>
-        <aside class="panel track-help" aria-labelledby="track-help-title">
-          <h2 id="track-help-title">What you will see</h2>
-          <ul>
-            <li>Each step of your order, from verification and packing to delivery, with its time.</li>
-            <li>When we expect to hand your parcel to the carrier.</li>
-            <li>The carrier, the tracking number and every scan on the way.</li>
-          </ul>
-          <p class="muted">
-            Can’t find your order number? Contact us at <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a> or{' '}
-            <a class="nowrap" href={telHref(settings.contact.phone)}>{settings.contact.phone}</a>.
-          </p>
-        </aside>
-      </div>
-    </div>
-  );
-}
+// Times come from shop-time.tsx; the lookup form is in track-form-view.tsx and the
+// money, requests, returns and cases panels in tracking-aftersales-views.tsx.
 
 // ------------------------------------------------------------------ the view
 
@@ -134,23 +31,6 @@ const HEADLINES: Record<OrderStatus, [string, string]> = {
   cancelled: ['Cancelled', 'This order was cancelled. Whatever you paid goes back to your card.'],
 };
 
-const REQUEST_TYPES: Record<string, string> = { cancel: 'Cancellation request', modify: 'Change request' };
-const REQUEST_STATUSES: Record<string, string> = { pending: 'Waiting for our team', approved: 'Approved', declined: 'Declined' };
-const RETURN_TYPES: Record<string, string> = { return: 'Return', exchange: 'Exchange', refund: 'Refund' };
-const RETURN_STATUSES: Record<string, string> = {
-  requested: 'Received, waiting for review',
-  approved: 'Approved — see the instructions in your email',
-  declined: 'Declined',
-  received: 'Items received',
-  refunded: 'Refunded',
-  exchanged: 'Replacement sent',
-  closed: 'Closed',
-};
-const CASE_STATUSES: Record<string, string> = { open: 'Open — we will reply soon', waiting_on_customer: 'Waiting for your reply', resolved: 'Resolved' };
-// A failed refund is retried by us; to the customer it is still on its way.
-const REFUND_STATUSES: Record<string, string> = { pending: 'Being processed', failed: 'Being processed', succeeded: 'Refunded' };
-
-const word = (table: Record<string, string>, key: string) => table[key] ?? key.replace(/_/g, ' ');
 const eventLabel = (status: string) => (isCarrierEventStatus(status) || status === 'shipped' ? CARRIER_EVENT_LABELS[status] : status);
 
 export type ReportFormState = { values: { problem?: string; description?: string }; errors: Record<string, string>; message?: string };
@@ -328,132 +208,6 @@ function Inspection() {
       <p>
         If anything is wrong, keep the parcel and packaging as they are and <a href="#report">report a problem</a>. We will put it right.
       </p>
-    </section>
-  );
-}
-
-function Refunds({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
-  if (!view.refunds.length) return null;
-  return (
-    <section class="panel" aria-labelledby="refunds-title">
-      <h2 id="refunds-title">Refunds</h2>
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.refunds.map((r) => (
-            <tr>
-              <td>
-                <Time at={r.createdAt} s={settings} short />
-              </td>
-              <td>{r.reason}</td>
-              <td>{word(REFUND_STATUSES, r.status)}</td>
-              <td class="num">{formatMoney(r.amount, r.currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p class="hint">Refunds go back to the card you paid with; your bank may take a few business days to show them.</p>
-    </section>
-  );
-}
-
-/** Cancellation and change requests (filled by the customer-service feature). */
-export function Requests({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
-  if (!view.requests.length) return null;
-  return (
-    <section class="panel" id="requests" aria-labelledby="requests-title">
-      <h2 id="requests-title">Your requests</h2>
-      <ul class="plain track-list">
-        {view.requests.map((r) => (
-          <li>
-            <strong>{word(REQUEST_TYPES, r.type)}</strong> · {word(REQUEST_STATUSES, r.status)}
-            <span class="muted">
-              {' '}
-              · sent <Time at={r.createdAt} s={settings} short />
-              {r.caseNumber ? (
-                <>
-                  {' '}
-                  · case <span class="nowrap">{r.caseNumber}</span>
-                </>
-              ) : null}
-            </span>
-            {r.summary.length ? (
-              <ul class="request-summary">
-                {r.summary.map((line) => (
-                  <li>{line}</li>
-                ))}
-              </ul>
-            ) : null}
-            {r.declineReason ? <p class="hint">{r.declineReason}</p> : null}
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-/** Return, exchange and refund cases (filled by the after-sales feature). */
-export function Returns({ view, settings, token }: { view: TrackingView; settings: StoreSettings; token: string }) {
-  const canApply = view.status === 'delivered';
-  if (!view.returns.length && !canApply) return null;
-  return (
-    <section class="panel" id="returns" aria-labelledby="returns-title">
-      <h2 id="returns-title">Returns and exchanges</h2>
-      {view.returns.length ? (
-        <ul class="plain track-list">
-          {view.returns.map((r) => (
-            <li>
-              <strong>{word(RETURN_TYPES, r.type)}</strong> · {word(RETURN_STATUSES, r.status)}
-              <span class="muted">
-                {' '}
-                {r.caseNumber ? `· case ${r.caseNumber} ` : ''}· updated <Time at={r.updatedAt} s={settings} short />
-              </span>
-              {/* The RMA number matters once the parcel may come back: after approval, and never for a refund only. */}
-              {r.type !== 'refund' && !['requested', 'declined'].includes(r.status) ? (
-                <p class="hint">
-                  RMA number <strong class="mono">{r.number}</strong>
-                </p>
-              ) : null}
-              {r.declineReason ? <p class="hint">{r.declineReason}</p> : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {canApply ? (
-        <p>
-          Something not right? You can ask for a return, an exchange or a refund within {settings.returns.windowDays} days of delivery.{' '}
-          <a href={`/returns?t=${encodeURIComponent(token)}`}>Return or exchange items</a>
-        </p>
-      ) : null}
-    </section>
-  );
-}
-
-function Cases({ view, settings }: { view: TrackingView; settings: StoreSettings }) {
-  if (!view.cases.length) return null;
-  return (
-    <section class="panel" id="cases" aria-labelledby="cases-title">
-      <h2 id="cases-title">Your reports and messages</h2>
-      <ul class="plain track-list">
-        {view.cases.map((c) => (
-          <li>
-            <strong>Case {c.number}</strong> · {word(CASE_STATUSES, c.status)}
-            <br />
-            <span class="muted">
-              {c.subject} · <Time at={c.createdAt} s={settings} short />
-            </span>
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }
