@@ -1,7 +1,8 @@
 // Customer emails: pure functions from an outbox payload to { subject, html, text }.
 // No I/O here; the outbox worker loads settings, renders, and hands the result to the mailer.
 import type { EmailContent } from './content.ts';
-import { renderHtml, renderText } from './layout.tsx';
+import { renderHtml } from './layout.tsx';
+import { renderText } from './text-layout.ts';
 import { contactAcknowledgement } from './contact-acknowledgement.ts';
 import { deliveryProblemReceived } from './delivery-problem-received.ts';
 import { orderCancelled } from './order-cancelled.ts';
