@@ -15,7 +15,8 @@ import { requireStaff } from './auth.ts';
 import { csrfField, flash, sendAdminPage } from './admin-layout.tsx';
 import { refusalOf } from './form-errors.ts';
 import { text, type FormValues } from './views/form.tsx';
-import { CaseView, InboxView, type CasePageData, type InboxFilter } from './views/support-views.tsx';
+import { CaseView, type CasePageData } from './views/support-views.tsx';
+import { InboxView, type InboxFilter } from './views/support-inbox-views.tsx';
 
 const PAGE_SIZE = 50;
 
