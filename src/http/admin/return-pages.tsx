@@ -15,7 +15,8 @@ import { render } from '../pages/html.tsx';
 import { requireStaff } from './auth.ts';
 import { csrfField, flash, sendAdminPage } from './admin-layout.tsx';
 import { refusalOf } from './form-errors.ts';
-import { ReturnCaseView, ReturnListView, ReturnNotFoundView, conditionField, type CasePageData } from './views/return-views.tsx';
+import { ReturnCaseView, ReturnNotFoundView, conditionField, type CasePageData } from './views/return-views.tsx';
+import { ReturnListView } from './views/return-list-views.tsx';
 
 const PAGE_SIZE = 50;
 
