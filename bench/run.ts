@@ -1,6 +1,6 @@
 // `npm run bench`: starts the store itself on the embedded database and on PostgreSQL,
-// measures pages, API, tracking and checkout at 50 connections, compares each to a
-// do-nothing Fastify route on the same machine, and writes BENCHMARKS.md.
+// measures pages, API, tracking and checkout at 50 connections in BENCH_ROUNDS rounds (median and
+// spread), compares each to a do-nothing Fastify route run between the rounds, and writes BENCHMARKS.md.
 import { fork, execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -10,24 +10,25 @@ import { load, type LoadResult } from './load.ts';
 import { startStore, type StoreProcess } from './store-process.ts';
 import { checkoutBody, checkoutLoad, type CheckoutResult } from './checkout-load.ts';
 import { orderScaleRun, scaleMarkdown } from './order-scale.ts';
+import { inRounds, withSpread, type Measure, type RoundsResult, type Sample } from './rounds.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN = { email: 'bench-owner@example.com', password: 'bench-password-123' };
 const PRODUCT_SLUGS = ['linen-table-lamp', 'washed-linen-cushion', 'speckled-stoneware-mug', 'ribbed-glass-vase'];
 const CHECKOUT_SKUS = ['MUG-SPK-12', 'TWL-WAF-WHT', 'CND-BWX-IVR', 'VAS-TRC-06', 'BSK-RPE-13', 'SRV-OLV-12'];
 
-type Row = { name: string; result?: LoadResult; note?: string };
-type DbReport = { kind: string; rows: Row[]; checkout: { concurrency: number; result?: CheckoutResult; note?: string }[]; idleRssMb?: number; loadedRssMb?: number; startupMs?: number; coldStartMs?: number };
+type DbReport = { kind: string; rounds: RoundsResult; notes: string[]; idleRssMb?: number; loadedRssMb?: number; startupMs?: number; coldStartMs?: number };
 
-async function baseline(): Promise<LoadResult> {
+const pageSample = (r: LoadResult): Sample => ({ rate: r.rps, p50: r.p50, p99: r.p99, bad: r.errors + r.non2xx });
+const checkoutSample = (r: CheckoutResult): Sample => ({ rate: r.ordersPerSecond, p50: r.p50, p99: r.p99, bad: r.failed });
+
+/** The do-nothing route, kept running through the whole bench and loaded between rounds. */
+async function startBaseline(): Promise<{ run: () => Promise<Sample>; stop: () => void }> {
   const child = fork('bench/noop-server.ts', [], { execArgv: ['--import', 'tsx'], env: { ...process.env, PORT: '0' }, stdio: 'ignore' });
   const address = await new Promise<string>((resolve) => child.once('message', (m: { address: string }) => resolve(m.address)));
-  try {
-    return await load(address, { seconds: SECONDS });
-  } finally {
-    child.kill();
-  }
+  return { run: async () => pageSample(await load(address, { seconds: SECONDS })), stop: () => child.kill() };
 }
 
 async function json(url: string, init: RequestInit = {}) {
@@ -51,15 +52,18 @@ async function restock(base: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function measureStore(kind: string, store: StoreProcess): Promise<DbReport> {
-  const report: DbReport = { kind, rows: [], checkout: [], startupMs: store.startupMs };
+async function measureStore(kind: string, store: StoreProcess, baseline: () => Promise<Sample>): Promise<DbReport> {
+  const notes: string[] = [];
   await new Promise((r) => setTimeout(r, 1000));
-  report.idleRssMb = await rssMb(store);
+  const idleRssMb = await rssMb(store);
   const u = store.url;
-  report.rows.push({ name: 'Home page', result: await load(`${u}/`, { seconds: SECONDS }) });
-  report.rows.push({ name: 'Listing (/products)', result: await load(`${u}/products`, { seconds: SECONDS }) });
-  report.rows.push({ name: 'Product page', result: await load(u, { seconds: SECONDS, requests: PRODUCT_SLUGS.map((s) => ({ path: `/products/${s}` })) }) });
-  report.rows.push({ name: 'Product API', result: await load(u, { seconds: SECONDS, requests: PRODUCT_SLUGS.map((s) => ({ path: `/api/v1/products/${s}` })) }) });
+  const page = (name: string, url: string, opts: Parameters<typeof load>[1] = {}): Measure => ({ name, run: async () => pageSample(await load(url, { seconds: SECONDS, ...opts })) });
+  const measures: Measure[] = [
+    page('Home page', `${u}/`),
+    page('Listing (/products)', `${u}/products`),
+    page('Product page', u, { requests: PRODUCT_SLUGS.map((s) => ({ path: `/products/${s}` })) }),
+    page('Product API', u, { requests: PRODUCT_SLUGS.map((s) => ({ path: `/api/v1/products/${s}` })) }),
+  ];
 
   const restockProblem = await restock(u);
   // One order to look up on the tracking page.
@@ -73,25 +77,22 @@ async function measureStore(kind: string, store: StoreProcess): Promise<DbReport
   const number = order.body.order?.number as string | undefined;
   const lookup = number && (await json(`${u}/api/v1/tracking`, { method: 'POST', body: JSON.stringify({ orderNumber: number, contact: 'bench@example.com' }) }));
   if (lookup && lookup.status === 200) {
-    report.rows.push({
-      name: 'Tracking lookup (API)',
-      result: await load(`${u}/api/v1/tracking`, { seconds: SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderNumber: number, contact: '(304) 555-0142' }) }),
-    });
+    const body = JSON.stringify({ orderNumber: number, contact: '(304) 555-0142' });
+    measures.push(page('Tracking lookup (API)', `${u}/api/v1/tracking`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
   } else {
-    report.rows.push({ name: 'Tracking lookup (API)', note: `not measured: ${number ? `lookup answered ${lookup && lookup.status}` : `no order (${order.status})`}` });
+    notes.push(`Tracking lookup not measured: ${number ? `lookup answered ${lookup && lookup.status}` : `no order (${order.status})`}.`);
   }
-  for (const concurrency of [10, 50]) {
-    if (restockProblem || !number) {
-      report.checkout.push({ concurrency, note: `not measured: ${restockProblem ?? 'checkout unavailable'}` });
-      continue;
+  if (restockProblem || !number) notes.push(`Checkout not measured: ${restockProblem ?? 'checkout unavailable'}.`);
+  else {
+    for (const concurrency of [10, 50]) {
+      measures.push({ name: `Checkout, concurrency ${concurrency} (orders/s)`, run: async () => checkoutSample(await checkoutLoad(u, CHECKOUT_SKUS, concurrency, SECONDS)) });
     }
-    report.checkout.push({ concurrency, result: await checkoutLoad(u, CHECKOUT_SKUS, concurrency, SECONDS) });
   }
-  report.loadedRssMb = await rssMb(store);
-  return report;
+  const rounds = await inRounds(measures, baseline, ROUNDS);
+  return { kind, rounds, notes, idleRssMb, loadedRssMb: await rssMb(store), startupMs: store.startupMs };
 }
 
-async function pgliteRun(): Promise<DbReport> {
+async function pgliteRun(baseline: () => Promise<Sample>): Promise<DbReport> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'casanova-bench-'));
   const env = { DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
   try {
@@ -100,7 +101,7 @@ async function pgliteRun(): Promise<DbReport> {
     const first = await startStore(env, 3301);
     await first.stop();
     const store = await startStore(env, 3301);
-    const report = await measureStore('Embedded (PGlite)', store);
+    const report = await measureStore('Embedded (PGlite)', store, baseline);
     report.startupMs = first.startupMs;
     report.coldStartMs = store.startupMs;
     await store.stop();
@@ -110,7 +111,7 @@ async function pgliteRun(): Promise<DbReport> {
   }
 }
 
-async function postgresRun(): Promise<DbReport | undefined> {
+async function postgresRun(baseline: () => Promise<Sample>): Promise<DbReport | undefined> {
   const admin = new pg.Client({ connectionString: PG_URL });
   try {
     await admin.connect();
@@ -127,15 +128,13 @@ async function postgresRun(): Promise<DbReport | undefined> {
   execSync('node --import tsx src/cli.ts seed', { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
   const store = await startStore(env, 3302);
   try {
-    return await measureStore('PostgreSQL', store);
+    return await measureStore('PostgreSQL', store, baseline);
   } finally {
     await store.stop();
   }
 }
 
-const ratio = (r: LoadResult | undefined, base: LoadResult) => (r ? (r.rps / base.rps).toFixed(2) : '');
-
-function markdown(base: LoadResult, reports: DbReport[]): string {
+function markdown(reports: DbReport[]): string {
   const commit = (() => {
     try {
       return execSync('git rev-parse --short HEAD').toString().trim();
@@ -147,35 +146,42 @@ function markdown(base: LoadResult, reports: DbReport[]): string {
   const lines = [
     `## Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}. Commit ${commit}. Load: autocannon in the bench process, 50 connections, ${SECONDS} s after a 1 s warm-up.`,
-    '',
-    `Do-nothing Fastify route: **${base.rps.toLocaleString('en-US')} req/s**, p50 ${base.p50} ms, p99 ${base.p99} ms (ratio 1.00).`,
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}. Commit ${commit}. Load: autocannon in the bench process, 50 connections, ${SECONDS} s after a 1 s warm-up. Each figure is the median of ${ROUNDS} rounds, with the lowest and highest run in brackets; each round's ratio divides by the do-nothing route's mean rate in the runs just before and after that round.`,
     '',
   ];
   for (const r of reports) {
-    lines.push(`### ${r.kind}`, '', '| Measure | req/s | ratio to do-nothing | p50 ms | p99 ms | errors / non-2xx |', '| --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const row of r.rows) {
-      lines.push(row.result ? `| ${row.name} | ${row.result.rps.toLocaleString('en-US')} | ${ratio(row.result, base)} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} / ${row.result.non2xx} |` : `| ${row.name} | — | — | — | — | ${row.note} |`);
+    const b = r.rounds.baseline;
+    lines.push(
+      `### ${r.kind}`,
+      '',
+      `Do-nothing Fastify route, between the rounds: ${withSpread(b.rate, b.rateMin, b.rateMax)} req/s, p99 ${b.p99} ms.`,
+      '',
+      '| Measure | req/s (or orders/s) | ratio to do-nothing | p50 ms | p99 ms | failed / non-2xx |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const { name, stat: s } of r.rounds.rows) {
+      const ratio = name.startsWith('Checkout') ? '' : s.ratio.toFixed(2);
+      lines.push(`| ${name} | ${withSpread(s.rate, s.rateMin, s.rateMax)} | ${ratio} | ${s.p50} | ${withSpread(s.p99, s.p99Min, s.p99Max)} | ${s.bad} |`);
     }
-    lines.push('', '| Checkout (cart → item → pay, API) | orders/s | p50 ms (checkout call) | p99 ms | failed |', '| --- | ---: | ---: | ---: | ---: |');
-    for (const c of r.checkout) {
-      lines.push(c.result ? `| concurrency ${c.concurrency} | ${c.result.ordersPerSecond} | ${c.result.p50} | ${c.result.p99} | ${c.result.failed} |` : `| concurrency ${c.concurrency} | — | — | — | ${c.note} |`);
-    }
-    lines.push('', `Memory (rss): ${r.idleRssMb} MB idle after start, ${r.loadedRssMb} MB after the load. Start-up to healthy: ${r.startupMs} ms${r.coldStartMs ? " (first start: creates and seeds the database)" : ""}${r.coldStartMs ? `; cold start on the existing embedded database: **${r.coldStartMs} ms**` : ''}.`, '');
+    lines.push('', ...r.notes.map((n) => `${n}\n`));
+    lines.push(`Memory (rss): ${r.idleRssMb} MB idle after start, ${r.loadedRssMb} MB after the load. Start-up to healthy: ${r.startupMs} ms${r.coldStartMs ? ' (first start: creates and seeds the database)' : ''}${r.coldStartMs ? `; cold start on the existing embedded database: **${r.coldStartMs} ms**` : ''}.`, '');
   }
   return lines.join('\n');
 }
 
 execSync('node scripts/build.mjs', { stdio: 'inherit' });
-const base = await baseline();
-console.log('baseline', base);
-const reports: DbReport[] = [await pgliteRun()];
-const pgReport = await postgresRun();
+const baseline = await startBaseline();
+const reports: DbReport[] = [await pgliteRun(baseline.run)];
+const pgReport = await postgresRun(baseline.run);
 if (pgReport) reports.push(pgReport);
-let section = markdown(base, reports);
+let section = markdown(reports);
 // Opt-in: BENCH_ORDERS=1000000 adds the admin queue, order search and tracking at that many orders.
 const scaleOrders = Number(process.env.BENCH_ORDERS ?? 0);
-if (scaleOrders > 0) section += '\n' + scaleMarkdown(await orderScaleRun({ pgUrl: PG_URL, orders: scaleOrders, seconds: SECONDS, admin: ADMIN }), base.rps);
+if (scaleOrders > 0) {
+  const base = await baseline.run();
+  section += '\n' + scaleMarkdown(await orderScaleRun({ pgUrl: PG_URL, orders: scaleOrders, seconds: SECONDS, admin: ADMIN }), base.rate);
+}
+baseline.stop();
 console.log(section);
 
 // Keep the hand-written analysis at the top of BENCHMARKS.md; replace the latest run below the marker.
