@@ -14,3 +14,4 @@ export * from './schema/outbox.ts';
 export * from './schema/staff.ts';
 export * from './schema/support.ts';
 export * from './schema/returns.ts';
+export * from './schema/customers.ts';

@@ -20,6 +20,7 @@ import { returnReceived } from './return-received.ts';
 import { returnRefunded } from './return-refunded.ts';
 import { supportReply } from './support-reply.ts';
 import { paymentReleased } from './payment-released.ts';
+import { customerSignIn } from './customer-sign-in.ts';
 import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from '../domain/notifications/email-payloads.ts';
 
 export type * from '../domain/notifications/email-payloads.ts';
@@ -42,6 +43,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   contact_acknowledgement: contactAcknowledgement,
   support_reply: supportReply,
   payment_released: paymentReleased,
+  customer_sign_in: customerSignIn,
 };
 
 export const templateNames = Object.keys(templates) as TemplateName[];

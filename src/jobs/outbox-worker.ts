@@ -9,6 +9,7 @@ import type { AppContext } from '../context.ts';
 import { outbox } from '../db/schema.ts';
 import { MailDeliveryError, type Mailer, type MailMessage } from '../domain/notifications/mailer.ts';
 import { OUTBOX_CHANNEL } from '../domain/notifications/outbox.ts';
+import { createSmsSender, type SmsSender } from '../domain/notifications/sms.ts';
 import { isTemplateName, renderEmail, type RenderedEmail } from '../emails/index.ts';
 import { describeWeeklyHours } from '../domain/support/service-hours.ts';
 
@@ -16,6 +17,8 @@ export type OutboxRow = typeof outbox.$inferSelect;
 
 export type OutboxWorkerOptions = {
   mailer: Mailer;
+  /** Text messages (default: files under DATA_DIR/sms). */
+  sms?: SmsSender;
   /** Fallback poll interval; new rows wake the worker at once through LISTEN/NOTIFY. */
   pollMs?: number;
   /** Rows claimed per run; they are sent in parallel. */
@@ -74,7 +77,7 @@ export async function claimOutboxRows(ctx: AppContext, opts: { batchSize: number
     .from(outbox)
     .where(
       and(
-        eq(outbox.channel, 'email'),
+        inArray(outbox.channel, ['email', 'sms']),
         or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.lockedUntil, now))),
       ),
     )
@@ -92,6 +95,7 @@ export function startOutboxWorker(ctx: AppContext, options: OutboxWorkerOptions)
   const opts = {
     ...OUTBOX_DEFAULTS,
     maxAttempts: ctx.config.outboxMaxAttempts,
+    sms: createSmsSender(ctx.config),
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as Required<OutboxWorkerOptions>;
   const log = ctx.log.child({ component: 'outbox-worker' });
@@ -155,6 +159,7 @@ async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>
   await Promise.all(
     rows.map(async (row) => {
       const about = { outboxId: row.id, template: row.template, attempt: row.attempts };
+      if (row.channel === 'sms') return deliverSms(ctx, opts, row, about, log);
       try {
         let email: RenderedEmail;
         try {
@@ -198,6 +203,23 @@ async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>
     }),
   );
   return rows.length;
+}
+
+async function deliverSms(ctx: AppContext, opts: Required<OutboxWorkerOptions>, row: OutboxRow, about: object, log: AppContext['log']) {
+  try {
+    try {
+      await opts.sms.send({ id: `outbox-${row.id}`, to: row.recipient, body: String(row.payload.body) });
+    } catch (err) {
+      const giveUp = row.attempts >= opts.maxAttempts;
+      await recordFailure(ctx, row, (err as Error).message, { giveUp });
+      log.warn({ ...about, error: (err as Error).message, giveUp }, giveUp ? 'text message failed; shown to staff' : 'text message not sent; will retry');
+      return;
+    }
+    await ctx.db.update(outbox).set({ status: 'sent', sentAt: nowSql(ctx), lockedUntil: null, lastError: null }).where(ownClaim(row));
+    log.info(about, 'text message sent');
+  } catch (err) {
+    log.error({ ...about, err }, 'could not record the outcome of a text message');
+  }
 }
 
 /**

@@ -135,6 +135,13 @@ export type PaymentReleasedPayload = {
 };
 
 /** Template name → payload type: the contract between the outbox and the renderer. */
+/** "Email me a sign-in link": the link, or word that no order uses this address (same request, same work). */
+export type CustomerSignInPayload = {
+  /** Absent when no order was placed with the address: the email then says so instead. */
+  signInUrl?: string;
+  expiresInMinutes: number;
+};
+
 export type TemplatePayloads = {
   order_confirmation: OrderConfirmationPayload;
   order_shipped: OrderShippedPayload;
@@ -153,6 +160,7 @@ export type TemplatePayloads = {
   contact_acknowledgement: ContactAcknowledgementPayload;
   support_reply: SupportReplyPayload;
   payment_released: PaymentReleasedPayload;
+  customer_sign_in: CustomerSignInPayload;
 };
 
 export type TemplateName = keyof TemplatePayloads;

@@ -30,3 +30,13 @@ export async function enqueueEmail<T extends TemplateName>(conn: Conn, m: EmailM
   await wakeOutboxWorkers(conn);
   return row!.id;
 }
+
+/** A text message (one-time sign-in codes): the body is written out already, and the worker sends it as is. */
+export async function enqueueSms(conn: Conn, m: { to: string; template: string; body: string }): Promise<number> {
+  const [row] = await conn
+    .insert(outbox)
+    .values({ channel: 'sms', template: m.template, recipient: m.to, payload: { body: m.body } })
+    .returning({ id: outbox.id });
+  await wakeOutboxWorkers(conn);
+  return row!.id;
+}

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { latestOrderDetails } from '../../domain/customers/customer-orders.ts';
+import { signedInContacts } from './customer-session.ts';
 import type { CartView } from '../../domain/cart/cart-service.ts';
 import { parseCheckoutInput, type CheckoutInput } from '../../domain/checkout/checkout-input.ts';
 import { startCheckout } from '../../domain/checkout/checkout-service.ts';
@@ -72,6 +74,13 @@ function toCheckoutInput(v: CheckoutValues) {
 function valuesOf(snap: CheckoutSnapshot): CheckoutValues {
   const a = snap.shippingAddress;
   return { email: snap.email, phone: snap.phone, name: a.name, line1: a.line1, line2: a.line2 ?? '', city: a.city, state: a.state, postalCode: a.postalCode, shippingMethod: snap.shippingMethod };
+}
+
+/** A signed-in customer's newest order fills the form in (they can change anything); a guest starts empty. */
+async function signedInDefaults(ctx: AppContext, req: FastifyRequest): Promise<CheckoutValues> {
+  const contacts = await signedInContacts(ctx, req);
+  const latest = contacts && (await latestOrderDetails(ctx, contacts));
+  return latest ? valuesOf({ ...latest, shippingMethod: 'standard' } as CheckoutSnapshot) : { shippingMethod: 'standard' };
 }
 
 function formErrors(fields: FieldErrors): CheckoutErrors {
@@ -143,7 +152,7 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     const view = await checkoutableCart(req, reply, {});
     if (!view) return toCart(reply);
     const last = await lastSession(view.id, req.query.payment);
-    const values: CheckoutValues = last?.checkout ? valuesOf(last.checkout as unknown as CheckoutSnapshot) : { shippingMethod: 'standard' };
+    const values: CheckoutValues = last?.checkout ? valuesOf(last.checkout as unknown as CheckoutSnapshot) : await signedInDefaults(ctx, req);
     // Back from the payment page without paying (its "cancel" link, or a declined card there).
     const alert =
       req.query.payment && last && !last.orderId

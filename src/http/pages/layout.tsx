@@ -129,6 +129,9 @@ function Footer({ settings }: { settings: StoreSettings }) {
               <a href="/track">Track your order</a>
             </li>
             <li>
+              <a href="/account">My orders</a>
+            </li>
+            <li>
               <a href="/returns">Returns and exchanges</a>
             </li>
             <li>

@@ -82,6 +82,9 @@ export function TrackFormView({ values, errors, alert, settings }: TrackFormProp
             <li>When we expect to hand your parcel to the carrier.</li>
             <li>The carrier, the tracking number and every scan on the way.</li>
           </ul>
+          <p>
+            Lost the number? <a href="/account">My orders</a> lists every order placed with your email or phone, without a password.
+          </p>
           <p class="muted">
             Can’t find your order number? Contact us at <a href={`mailto:${settings.contact.email}`}>{settings.contact.email}</a> or{' '}
             <a class="nowrap" href={telHref(settings.contact.phone)}>{settings.contact.phone}</a>.
