@@ -5,10 +5,7 @@ import { migrate } from './db/migrate.ts';
 import { createContext } from './context.ts';
 import { seedIfEmpty } from './db/seed/seed.ts';
 import { progressBar, seedOrders } from './db/seed/order-seed.ts';
-import { createMailer, mailDir } from './domain/notifications/mailer.ts';
-import { startOutboxWorker } from './jobs/outbox-worker.ts';
-import { startRefundRetrier } from './jobs/refund-retrier.ts';
-import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
+import { startBackgroundJobs } from './jobs/background-jobs.ts';
 import { createStaff, listStaff, resetPassword } from './domain/staff/staff-service.ts';
 import { generatePassword } from './domain/staff/passwords.ts';
 import { DomainError } from './domain/shared/errors.ts';
@@ -59,16 +56,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     await migrate(database);
     const ctx = await createContext(config, database);
-    const worker = startOutboxWorker(ctx, { mailer: createMailer(config) });
-    const refundRetrier = startRefundRetrier(ctx);
-    const reconciler = startPaymentReconciler(ctx);
-    ctx.log.info({ mail: config.smtpUrl ? 'smtp' : mailDir(config), database: database.kind }, 'outbox worker started');
+    const jobs = startBackgroundJobs(ctx);
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));
     });
     ctx.log.info({ signal }, 'outbox worker stopping: finishing the sends in flight');
-    await Promise.all([worker.stop(), refundRetrier.stop(), reconciler.stop()]);
+    await jobs.stop();
     await database.close();
   },
   /**

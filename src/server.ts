@@ -12,10 +12,7 @@ const loadStore = () =>
     import('./app.ts'),
     import('./db/seed/seed.ts'),
     import('./domain/staff/staff-service.ts'),
-    import('./domain/notifications/mailer.ts'),
-    import('./jobs/outbox-worker.ts'),
-    import('./jobs/refund-retrier.ts'),
-    import('./jobs/payment-reconciler.ts'),
+    import('./jobs/background-jobs.ts'),
   ]);
 
 async function main() {
@@ -44,10 +41,7 @@ async function main() {
     { buildApp },
     { seedIfEmpty },
     { ensureOwner },
-    { createMailer, mailDir },
-    { startOutboxWorker },
-    { startRefundRetrier },
-    { startPaymentReconciler },
+    { startBackgroundJobs },
   ] = await modules;
   await migrate(database);
   const ctx = await createContext(config, database);
@@ -58,13 +52,8 @@ async function main() {
   const app = await buildApp(ctx);
   await app.listen({ port: config.port, host: config.host });
   ctx.log.info({ url: config.publicUrl, database: database.kind, startupMs: Math.round(performance.now() - started) }, 'Casanova is ready');
-  // Emails go out from here unless WORKER=off (then `npm run worker` delivers them).
-  const worker = config.runWorker ? startOutboxWorker(ctx, { mailer: createMailer(config) }) : undefined;
-  if (worker) ctx.log.info({ mail: config.smtpUrl ? 'smtp' : mailDir(config) }, 'outbox worker started');
-  // Refunds the payment provider could not process yet are retried beside the emails.
-  const refundRetrier = config.runWorker ? startRefundRetrier(ctx) : undefined;
-  // Payments a crash left without an order are voided; orders whose capture never ran are captured.
-  const reconciler = config.runWorker ? startPaymentReconciler(ctx) : undefined;
+  // Emails go out from here unless WORKER=off (then `npm run worker` runs the jobs).
+  const jobs = config.runWorker ? startBackgroundJobs(ctx) : undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -77,7 +66,7 @@ async function main() {
     const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100);
     try {
       // Sends in flight finish and are recorded before the database closes.
-      await Promise.all([app.close(), worker?.stop(), refundRetrier?.stop(), reconciler?.stop()]);
+      await Promise.all([app.close(), jobs?.stop()]);
       await database.close();
     } finally {
       clearInterval(closeIdle);
