@@ -38,6 +38,7 @@ import { sandboxPayPages } from './http/pages/sandbox-pay-pages.tsx';
 import { paymentWebhooksApi } from './http/api/payment-webhooks-api.ts';
 import { trackingPages } from './http/pages/tracking-pages.tsx';
 import { accountPages } from './http/pages/account-pages.tsx';
+import { recoveryPages } from './http/pages/recovery-pages.tsx';
 import { trackingApi } from './http/api/tracking-api.ts';
 import { carrierEventsApi } from './http/api/carrier-events-api.ts';
 import { adminCarrierEventPages } from './http/admin/carrier-event-pages.tsx';
@@ -125,6 +126,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Tracking: the lookup page and API, the carrier webhook (its own raw-body JSON parser), staff-entered carrier events.
   await app.register(trackingPages, { ctx });
   await app.register(accountPages, { ctx });
+  await app.register(recoveryPages, { ctx });
   await app.register(trackingApi(ctx), { prefix: '/api/v1' });
   await app.register(carrierEventsApi(ctx), { prefix: '/api/v1' });
   await app.register(adminCarrierEventPages, { ctx });

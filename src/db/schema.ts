@@ -15,3 +15,4 @@ export * from './schema/staff.ts';
 export * from './schema/support.ts';
 export * from './schema/returns.ts';
 export * from './schema/customers.ts';
+export * from './schema/recovery.ts';

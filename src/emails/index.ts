@@ -21,6 +21,7 @@ import { returnRefunded } from './return-refunded.ts';
 import { supportReply } from './support-reply.ts';
 import { paymentReleased } from './payment-released.ts';
 import { customerSignIn } from './customer-sign-in.ts';
+import { cartReminder } from './cart-reminder.ts';
 import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from '../domain/notifications/email-payloads.ts';
 
 export type * from '../domain/notifications/email-payloads.ts';
@@ -44,6 +45,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   support_reply: supportReply,
   payment_released: paymentReleased,
   customer_sign_in: customerSignIn,
+  cart_reminder: cartReminder,
 };
 
 export const templateNames = Object.keys(templates) as TemplateName[];

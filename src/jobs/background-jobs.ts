@@ -1,8 +1,10 @@
 // Everything that runs beside the web requests: the outbox (emails, text messages), refund
-// retries and payment reconciliation. The web process starts them unless WORKER=off, and
-// `npm run worker` runs them alone; every job is safe on several instances at once.
+// retries, payment reconciliation and abandoned-checkout reminders. The web process starts
+// them unless WORKER=off, and `npm run worker` runs them alone; every job is safe on several
+// instances at once.
 import type { AppContext } from '../context.ts';
 import { createMailer, mailDir } from '../domain/notifications/mailer.ts';
+import { startCartReminders } from './cart-reminders.ts';
 import { startOutboxWorker } from './outbox-worker.ts';
 import { startPaymentReconciler } from './payment-reconciler.ts';
 import { startRefundRetrier } from './refund-retrier.ts';
@@ -16,6 +18,8 @@ export function startBackgroundJobs(ctx: AppContext): BackgroundJobs {
     startRefundRetrier(ctx),
     // Payments a crash left without an order are voided; orders whose capture never ran are captured.
     startPaymentReconciler(ctx),
+    // One reminder to shoppers who left checkout without paying.
+    startCartReminders(ctx),
   ];
   ctx.log.info({ mail: ctx.config.smtpUrl ? 'smtp' : mailDir(ctx.config), database: ctx.database.kind }, 'background jobs started');
   return {

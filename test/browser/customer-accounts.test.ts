@@ -1,7 +1,8 @@
 // A returning shopper in a real browser: asks for a sign-in link, opens it from the email on
 // another device (a fresh browser context), sees the order placed with that email, adds the
 // phone number with the texted code and sees the order placed with a work email and the same
-// phone, then buys one of them again. Screenshots at phone and desktop widths.
+// phone, then buys one of them again. An abandoned checkout gets its reminder, whose link
+// brings the cart back on the phone. Screenshots at phone and desktop widths.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { desc, eq } from 'drizzle-orm';
@@ -11,15 +12,22 @@ import { seedCatalog } from '../../src/db/seed/seed.ts';
 import { outbox } from '../../src/db/schema.ts';
 import { renderEmail } from '../../src/emails/index.ts';
 import { describeWeeklyHours } from '../../src/domain/support/service-hours.ts';
+import { sendDueReminders } from '../../src/domain/recovery/cart-recovery.ts';
+import { fixedClock } from '../helpers/test-app.ts';
 
 describe('My orders in a browser', { skip: BROWSER_SKIP }, () => {
   let b: BrowserApp;
+  const clock = fixedClock(new Date());
   before(async () => {
-    b = await browserApp('pglite');
+    b = await browserApp('pglite', { overrides: { clock } });
     await seedCatalog(b.ctx);
   });
   after(() => b?.close());
 
+  const read = (row: typeof outbox.$inferSelect) => {
+    const settings = b.ctx.settings();
+    return renderEmail(row.template as 'cart_reminder', row.payload as never, { settings, publicUrl: b.baseUrl, serviceHoursLines: describeWeeklyHours(settings.serviceHours) });
+  };
   const lastTo = async (recipient: string) => (await b.ctx.db.select().from(outbox).where(eq(outbox.recipient, recipient)).orderBy(desc(outbox.id)).limit(1))[0]!;
 
   it('signs in from the emailed link, sees the orders by email and by phone, and buys one again', async () => {
@@ -74,5 +82,31 @@ describe('My orders in a browser', { skip: BROWSER_SKIP }, () => {
     // The desk, which asked for the link, is not signed in by it.
     await desk.goto('/account');
     assert.ok(await desk.getByRole('button', { name: 'Email me a sign-in link' }).isVisible());
+  });
+
+  it('reminds a shopper who left checkout, and the reminder brings the cart back on another device', async () => {
+    const desk = await b.newPage({ width: 1280, height: 900 });
+    await desk.goto('/products/waffle-bath-towel');
+    await desk.getByRole('button', { name: 'Add to cart' }).click();
+    await desk.getByRole('link', { name: 'Checkout' }).click();
+    await desk.getByLabel('Email').fill('riley.stone@example.com');
+    const handedOver = desk.waitForResponse((r) => r.url().endsWith('/checkout/contact'), { timeout: 5000 });
+    await desk.getByLabel('Phone').focus(); // the script hands the email over when the field changes
+    assert.equal((await handedOver).status(), 204);
+    await desk.close();
+
+    clock.advance(b.ctx.settings().cartRecovery.delayMinutes * 60_000 + 60_000);
+    assert.deepEqual(await sendDueReminders(b.ctx), { reminded: 1, skipped: 0 });
+    const email = read(await lastTo('riley.stone@example.com'));
+    assert.match(email.text, /Waffle Bath Towel/);
+    assert.match(email.text, /Unsubscribe/);
+    assert.ok(email.text.includes(b.ctx.settings().contact.address), 'the shop’s postal address');
+    const link = /href="([^"]*\/cart\/restore[^"]*)"/.exec(email.html)![1]!.replaceAll('&amp;', '&');
+
+    const phone = await b.newPage({ width: 390, height: 844 });
+    await phone.goto(link);
+    await phone.getByText('Your cart is back').waitFor();
+    assert.ok(await phone.getByText('Waffle Bath Towel').first().isVisible());
+    await screenshot(phone, 'cart-restored-390');
   });
 });

@@ -81,6 +81,12 @@ const samples: { [K in TemplateName]: TemplatePayloads[K] } = {
     cartUrl: 'https://shop.casanovaspace.test/cart',
   },
   customer_sign_in: { signInUrl: 'https://shop.casanovaspace.test/account/sign-in/abc', expiresInMinutes: 20 },
+  cart_reminder: {
+    items: [{ name: 'Linen Throw Blanket', quantity: 1, unitPrice: 8900, currency: 'USD' }],
+    changes: ['Linen Throw Blanket is now $89.00 (it was $95.00).'],
+    restoreUrl: 'https://shop.casanovaspace.test/cart/restore?t=abc',
+    unsubscribeUrl: 'https://shop.casanovaspace.test/unsubscribe?t=abc',
+  },
 };
 
 const render = <T extends TemplateName>(name: T, payload: TemplatePayloads[T] = samples[name]) => renderEmail(name, payload, ctx);
@@ -93,13 +99,13 @@ const keyNumber = (name: TemplateName): string => {
   const p = samples[name] as unknown as Record<string, unknown>;
   if (name === 'order_confirmation') return 'CS-7K3M-9QX2';
   if (name === 'payment_released') return 'payment';
-  // A sign-in belongs to no order or case: its subject names the shop.
-  if (name === 'customer_sign_in') return 'CasanovaSpace';
+  // A sign-in or a cart reminder belongs to no order or case: its subject names the shop.
+  if (name === 'customer_sign_in' || name === 'cart_reminder') return 'CasanovaSpace';
   return String(name.startsWith('order_') || name === 'refund_issued' ? p.orderNumber : p.caseNumber);
 };
 
 test('every template renders a subject, an HTML part and a text part', () => {
-  assert.equal(templateNames.length, 18);
+  assert.equal(templateNames.length, 19);
   for (const name of templateNames) {
     const email = render(name);
     assert.ok(email.subject.length > 0 && email.subject.length <= 80, `${name}: subject length`);

@@ -142,6 +142,15 @@ export type CustomerSignInPayload = {
   expiresInMinutes: number;
 };
 
+/** One reminder after a checkout left without paying. */
+export type CartReminderPayload = {
+  items: Array<{ name: string; quantity: number; unitPrice: number; currency: string }>;
+  /** Price and stock changes since the shopper was at checkout, already in words. */
+  changes: string[];
+  restoreUrl: string;
+  unsubscribeUrl: string;
+};
+
 export type TemplatePayloads = {
   order_confirmation: OrderConfirmationPayload;
   order_shipped: OrderShippedPayload;
@@ -161,6 +170,7 @@ export type TemplatePayloads = {
   support_reply: SupportReplyPayload;
   payment_released: PaymentReleasedPayload;
   customer_sign_in: CustomerSignInPayload;
+  cart_reminder: CartReminderPayload;
 };
 
 export type TemplateName = keyof TemplatePayloads;

@@ -9,6 +9,7 @@ import { rows, type Conn } from '../../db/client.ts';
 import { orders, payments, refunds, returnCases } from '../../db/schema.ts';
 import { listOrders, medianStageDurations, type StageDuration } from '../orders/order-queries.ts';
 import { BEFORE_SHIPPING, type OrderStatus } from '../orders/order-states.ts';
+import { recoveredRevenue } from '../recovery/cart-recovery.ts';
 
 /** A half-open span of time [from, to). */
 export type Period = { from: Date; to: Date };
@@ -50,6 +51,8 @@ export type Dashboard = {
   refundSources: ReasonCount[];
   /** Chargebacks still open at the card networks: each needs an answer in the provider's dashboard. */
   openDisputes: OpenDispute[];
+  /** Abandoned checkouts reminded in the last 30 days, and the orders placed from them after the reminder. */
+  recovered: { reminded: number; orders: number; total: number };
 };
 
 export type OpenDispute = { orderNumber: string; status: string; reason: string; amount: number; currency: string };
@@ -183,6 +186,7 @@ export async function dashboard(ctx: AppContext, opts: { days?: number; weeks?: 
     returnReasons: after.returnReasons,
     refundSources: after.refundSources,
     openDisputes: await openDisputes(ctx.db),
+    recovered: await recoveredRevenue(ctx),
   };
 }
 

@@ -54,6 +54,14 @@ export const settingsSchema = z.object({
       freeStandardFrom: cents.nullable().default(7500),
     })
     .prefault({}),
+  /** One reminder to shoppers who typed their email at checkout and left without paying. */
+  cartRecovery: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Minutes after the shopper left checkout. */
+      delayMinutes: z.number().int().min(15).max(7 * 24 * 60).default(120),
+    })
+    .prefault({}),
   /** Sales tax by US state code, in basis points (600 = 6%). */
   taxRates: z.record(z.string().regex(/^[A-Z]{2}$/), z.number().int().min(0).max(2000)).default({ WV: 600 }),
   returns: z

@@ -59,6 +59,8 @@ export function settingsToForm(s: StoreSettings): FormValues {
     'requests.autoApproveCancelIn': [...s.requests.autoApproveCancelIn],
     lowStockThreshold: String(s.lowStockThreshold),
     'payments.capture': s.payments.capture,
+    'cartRecovery.enabled': s.cartRecovery.enabled ? 'on' : undefined,
+    'cartRecovery.delayMinutes': String(s.cartRecovery.delayMinutes),
   };
   for (const [day] of WEEKDAYS) values[`hours.${day}`] = (s.serviceHours.weekly[day] ?? []).map((i) => `${i.start}-${i.end}`).join(', ');
   for (const m of ['standard', 'express'] as const) {
@@ -165,6 +167,7 @@ export function formToSettings(current: StoreSettings, form: FormValues): { inpu
     lowStockThreshold: read('lowStockThreshold', current.lowStockThreshold, whole),
     // An unknown value is kept as sent, so the domain's validation names it.
     payments: { capture: (str('payments.capture') || current.payments.capture) as StoreSettings['payments']['capture'] },
+    cartRecovery: { enabled: str('cartRecovery.enabled') !== '', delayMinutes: read('cartRecovery.delayMinutes', current.cartRecovery.delayMinutes, whole) },
   };
   return { input, errors };
 }

@@ -53,6 +53,14 @@
       }
     };
     checkout.querySelectorAll('[data-checkout-refresh]').forEach((el) => el.addEventListener('change', refresh));
+    // The email is kept with the cart as soon as it is typed, for the one reminder the form mentions.
+    const email = checkout.elements.email;
+    if (email) {
+      email.addEventListener('change', () => {
+        if (!email.checkValidity() || !email.value) return;
+        fetch('/checkout/contact', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: email.value }) }).catch(() => {});
+      });
+    }
   }
   // Checkout with Stripe: the Payment Element (Stripe's own field, in Stripe's frame) in place
   // of the trip to Stripe's hosted page. The form's details go to the store, which opens

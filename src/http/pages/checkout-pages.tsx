@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { latestOrderDetails } from '../../domain/customers/customer-orders.ts';
+import { captureCheckoutEmail } from '../../domain/recovery/cart-recovery.ts';
 import { signedInContacts } from './customer-session.ts';
 import type { CartView } from '../../domain/cart/cart-service.ts';
 import { parseCheckoutInput, type CheckoutInput } from '../../domain/checkout/checkout-input.ts';
@@ -174,6 +175,8 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     if (!view || view.lines.length === 0) return toCart(reply);
     // A repeat of a submission that already opened a session (or placed the order) gets startCheckout's stored answer.
     const repeat = view.orderId !== null;
+    // Kept for one reminder if the shopper leaves without paying (the form says so by the field).
+    if (!repeat && values.email) await captureCheckoutEmail(ctx, view.id, values.email);
 
     let input: CheckoutInput;
     try {

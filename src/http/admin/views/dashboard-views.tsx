@@ -76,6 +76,14 @@ export function DashboardView({ d, staffName, canSeeOrders }: DashboardData) {
         <RevenueCard title="This week" period={`${local(d.week.from).toFormat('LLL d')} – ${local(d.week.to).minus({ days: 1 }).toFormat('LLL d')}`} r={d.week} />
       </div>
 
+      <section class="panel" aria-labelledby="recovered-title">
+        <h2 id="recovered-title">Recovered checkouts, last 30 days</h2>
+        <p>
+          <span class="stat-value">{formatMoney(d.recovered.total, 'USD')}</span> from {d.recovered.orders} {d.recovered.orders === 1 ? 'order' : 'orders'} placed after a cart reminder
+          ({d.recovered.reminded} {d.recovered.reminded === 1 ? 'reminder' : 'reminders'} sent).
+        </p>
+      </section>
+
       <section class="panel" aria-labelledby="perday-title">
         <h2 id="perday-title">Orders per day, last {d.ordersPerDay.length} days</h2>
         <OrdersChart days={d.ordersPerDay} timeZone={d.timeZone} />

@@ -31,6 +31,8 @@ export const SETTINGS_LABELS: Record<string, string> = {
   'requests.autoApproveCancelIn': 'Approve cancellation requests automatically while the order is',
   lowStockThreshold: 'Low-stock warning at (units)',
   'payments.capture': 'Take card payments',
+  'cartRecovery.enabled': 'Send one reminder to shoppers who leave checkout without paying',
+  'cartRecovery.delayMinutes': 'Reminder after (minutes)',
 };
 
 const US_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu'];
@@ -124,6 +126,14 @@ export function SettingsView({ values, errors = {}, csrf }: { values: FormValues
             ]}
             hint="Reserving only charges the card when the parcel leaves, so a cancelled order never costs the customer anything. Card networks release a reservation after about 7 days: capture older ones from the order page."
           />
+        </fieldset>
+
+        <fieldset>
+          <legend>Abandoned checkouts</legend>
+          <CheckboxField name="cartRecovery.enabled" label={SETTINGS_LABELS['cartRecovery.enabled']!} checked={text(values, 'cartRecovery.enabled') !== ''} />
+          <div class="row">
+            {f('cartRecovery.delayMinutes', { inputMode: 'numeric', hint: 'From 15 minutes to 7 days. Never sent once that email has placed an order, or after it unsubscribed.' })}
+          </div>
         </fieldset>
 
         <fieldset>

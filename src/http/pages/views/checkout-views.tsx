@@ -187,7 +187,7 @@ export function CheckoutPageView(p: CheckoutPageProps) {
           <fieldset>
             <legend>Contact</legend>
             <div class="row contact-row">
-              <Field {...common} name="email" label="Email" type="email" autocomplete="email" inputMode="email" maxLength={254} hint="Your confirmation and tracking updates go here." />
+              <Field {...common} name="email" label="Email" type="email" autocomplete="email" inputMode="email" maxLength={254} hint="Your confirmation and tracking updates go here. If you leave before paying, we may email you one reminder about this cart, with a link to unsubscribe." />
               <Field {...common} name="phone" label="Phone" type="tel" autocomplete="tel" inputMode="tel" maxLength={40} hint="For delivery questions only." />
             </div>
           </fieldset>
