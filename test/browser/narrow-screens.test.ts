@@ -27,6 +27,7 @@ describe('pages fit a phone screen', { skip: BROWSER_SKIP }, () => {
   const paths: { storefront: string[]; backOffice: string[] } = { storefront: [], backOffice: [] };
   let orderNumber = '';
   let trackHref = '';
+  let delivered = '';
 
   before(async () => {
     b = await browserApp('pglite');
@@ -43,6 +44,11 @@ describe('pages fit a phone screen', { skip: BROWSER_SKIP }, () => {
     await orderService.ship(b.ctx, orderNumber, staff, { carrier: 'USPS', trackingNumber: TRACKING });
     const token = signTrackingToken(b.ctx.secret, orderNumber);
     trackHref = `/track?t=${encodeURIComponent(token)}`;
+    // A delivered order: its tracking view holds the damage report, and it can be returned.
+    delivered = (await placeTestOrder(b, [{ sku: LONG_SKU, quantity: 1 }, { sku: 'MUG-1', quantity: 2 }], { body: { email: LONG_EMAIL } })).number;
+    for (const verb of [orderService.verify, orderService.startPreparing, orderService.markPacked]) await verb(b.ctx, delivered, staff);
+    await orderService.ship(b.ctx, delivered, staff, { carrier: 'UPS', trackingNumber: '1Z999AA10123456784' });
+    await orderService.markDelivered(b.ctx, delivered, staff);
     const open = await placeTestOrder(b, [{ sku: LONG_SKU, quantity: 1 }], { body: { email: LONG_EMAIL } });
     const support = await sendContactMessage(b.ctx, { name: 'Maximilian Alexander Worthington-Smythe', email: LONG_EMAIL, orderNumber: open.number, topic: 'order_status', message: `Where is my parcel? The tracking number ${TRACKING} shows nothing yet.` }, '10.9.9.9');
     const [rma] = await b.ctx.db.insert(returnCases).values({ number: 'RMA-LONG-0001', orderId: await orderId(orderNumber), type: 'return', reason: 'damaged', condition: 'The glaze is chipped along the rim; the box arrived crushed on one corner.' }).returning();
@@ -54,6 +60,9 @@ describe('pages fit a phone screen', { skip: BROWSER_SKIP }, () => {
       '/checkout',
       `/orders/${orderNumber}/confirmation?t=${encodeURIComponent(token)}`,
       trackHref,
+      // An order not yet shipped: its tracking view holds the change and cancel request form.
+      `/track?t=${encodeURIComponent(signTrackingToken(b.ctx.secret, open.number))}`,
+      `/track?t=${encodeURIComponent(signTrackingToken(b.ctx.secret, delivered))}`,
       '/track',
       '/returns',
       '/contact',
@@ -133,6 +142,14 @@ describe('pages fit a phone screen', { skip: BROWSER_SKIP }, () => {
       await page.goto('/products/celadon-serving-platter');
       await page.getByRole('button', { name: 'Add to cart' }).click();
       await check(page, paths.storefront, width, problems);
+      // The return application form comes after the order lookup.
+      await page.goto('/returns');
+      await page.getByLabel('Order number').fill(delivered);
+      await page.getByLabel('Email or phone').fill(LONG_EMAIL);
+      await page.getByRole('button', { name: 'Find my order' }).click();
+      await page.getByLabel('Reason').waitFor();
+      const problem = await overflow(page);
+      if (problem) problems.push(`${width}px return application: ${problem}`);
       await signIn(page, b, 'owner');
       await check(page, paths.backOffice, width, problems);
       if (width === 390) {
