@@ -1,7 +1,7 @@
 // `npm run bench`: starts the store itself on the embedded database and on PostgreSQL,
 // measures pages, API, tracking and checkout at 50 connections in BENCH_ROUNDS rounds (median and
 // spread), compares each to a do-nothing Fastify route run between the rounds, and writes BENCHMARKS.md.
-import { fork, execSync } from 'node:child_process';
+import { fork, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,8 +67,7 @@ async function measureStore(kind: string, store: StoreProcess, baseline: () => P
 
   const restockProblem = await restock(u);
   // One order to look up on the tracking page.
-  const cart = await json(`${u}/api/v1/carts`, { method: 'POST', body: '{}' });
-  await json(`${u}/api/v1/carts/${cart.body.id}/items`, { method: 'POST', body: JSON.stringify({ sku: CHECKOUT_SKUS[0], quantity: 1 }) });
+  const cart = await json(`${u}/api/v1/carts`, { method: 'POST', body: JSON.stringify({ items: [{ sku: CHECKOUT_SKUS[0], quantity: 1 }] }) });
   const order = await json(`${u}/api/v1/carts/${cart.body.id}/checkout`, {
     method: 'POST',
     headers: { 'idempotency-key': crypto.randomUUID() },
@@ -127,11 +126,30 @@ async function postgresRun(baseline: () => Promise<Sample>): Promise<DbReport | 
   const env = { DATABASE_URL: u.toString(), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
   execSync('node --import tsx src/cli.ts seed', { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
   const store = await startStore(env, 3302);
+  let report: DbReport;
   try {
-    return await measureStore('PostgreSQL', store, baseline);
+    report = await measureStore('PostgreSQL', store, baseline);
   } finally {
     await store.stop();
   }
+  // The same checkout load with the outbox worker (confirmation emails) in a process of its own.
+  const web = await startStore({ ...env, WORKER: 'off' }, 3302);
+  const worker = spawn(process.execPath, ['--enable-source-maps', 'dist/cli.js', 'worker'], {
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    const separate = await inRounds(
+      [{ name: 'Checkout, concurrency 50, worker in its own process (orders/s)', run: async () => checkoutSample(await checkoutLoad(web.url, CHECKOUT_SKUS, 50, SECONDS)) }],
+      baseline,
+      ROUNDS,
+    );
+    report.rounds.rows.push(...separate.rows);
+  } finally {
+    worker.kill('SIGTERM');
+    await web.stop();
+  }
+  return report;
 }
 
 function markdown(reports: DbReport[]): string {

@@ -132,6 +132,30 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(zero.json().error.code, 'validation_failed');
     });
 
+    it('creates a cart already holding items in one call, with the same checks as adding them', async () => {
+      const create = (items: unknown) => t.app.inject({ method: 'POST', url: '/api/v1/carts', payload: { items } });
+      const made = await create([{ sku: 'MUG-1', quantity: 2 }, { sku: 'LAMP-1' }, { sku: 'MUG-1', quantity: 1 }]);
+      assert.equal(made.statusCode, 201);
+      assert.deepEqual(made.json().items.map((i: { sku: string; quantity: number }) => [i.sku, i.quantity]), [['MUG-1', 3], ['LAMP-1', 1]], 'the same SKU twice adds up; quantity defaults to 1');
+      const read = (await t.app.inject(`/api/v1/carts/${made.json().id}`)).json();
+      assert.equal(read.totals.subtotal, made.json().totals.subtotal);
+
+      const refusals = [
+        { items: [{ sku: 'LAMP-2', quantity: 3 }], status: 409, code: 'out_of_stock' },
+        { items: [{ sku: 'NOPE-1', quantity: 1 }], status: 404, code: 'not_found' },
+        { items: [{ sku: 'MUG-1', quantity: 12 }, { sku: 'MUG-1', quantity: 9 }], status: 422, code: 'validation_failed' },
+        { items: [{ sku: 'MUG-1', quantity: 0 }], status: 422, code: 'validation_failed' },
+      ];
+      const cartCount = await t.ctx.db.$count(carts);
+      for (const r of refusals) {
+        const res = await create(r.items);
+        assert.equal(res.statusCode, r.status, JSON.stringify(r.items));
+        assert.equal(res.json().error.code, r.code);
+      }
+      assert.equal(await t.ctx.db.$count(carts), cartCount, 'a refused cart is not created at all');
+      assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/carts' })).statusCode, 201, 'no body still makes an empty cart');
+    });
+
     it('places an order: snapshot, tax per line, stock and ledger, captured payment, closed cart, event and email', async () => {
       const before = { lamp: await stockOf(t, 'LAMP-1'), mug: await stockOf(t, 'MUG-1') };
       const id = await createTestCart(t, [

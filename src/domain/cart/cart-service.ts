@@ -45,9 +45,35 @@ export type CartView = {
 /** What the totals are estimated for: the shipping method and the destination state. */
 export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string };
 
-export async function createCart(ctx: Pick<AppContext, 'db'>): Promise<string> {
+export type CartItemInput = { sku: string; quantity: number };
+
+/**
+ * A new cart, optionally holding `items` already (one round trip for API clients that know
+ * what they buy); the same SKU twice adds up. Each line passes the same checks as addItem.
+ */
+export async function createCart(ctx: Pick<AppContext, 'db'>, items: CartItemInput[] = []): Promise<string> {
   const id = randomToken();
-  await ctx.db.insert(carts).values({ id });
+  if (items.length === 0) {
+    await ctx.db.insert(carts).values({ id });
+    return id;
+  }
+  const wanted = new Map<string, number>();
+  for (const item of items) {
+    checkPositive(item.quantity);
+    wanted.set(item.sku, (wanted.get(item.sku) ?? 0) + item.quantity);
+  }
+  await ctx.db.transaction(async (tx) => {
+    const found = await findVariants(tx, [...wanted.keys()]);
+    const lines = [...wanted].map(([sku, quantity], position) => {
+      const variant = found.get(sku);
+      if (!variant) throw new DomainError('not_found', `There is no product with SKU ${sku}.`);
+      checkQuantity(variant, quantity, 0);
+      // A microsecond apart, so the lines keep the order they were given in.
+      return { cartId: id, variantId: variant.id, quantity, addedAt: sql`now() + ${position} * interval '1 microsecond'` };
+    });
+    await tx.insert(carts).values({ id });
+    await tx.insert(cartItems).values(lines);
+  });
   return id;
 }
 
@@ -168,13 +194,19 @@ export async function lockOpenCart(tx: Tx, cartId: string): Promise<{ orderId: s
   return cart;
 }
 
-async function findVariant(tx: Tx, sku: string): Promise<Variant> {
-  const [v] = await tx
+/** The buyable variants among `skus`, by SKU (products out of the catalog are left out). */
+async function findVariants(tx: Tx, skus: string[]): Promise<Map<string, Variant>> {
+  const rows = await tx
     .select({ id: variants.id, sku: variants.sku, name: products.name, stock: variants.stock, active: products.active })
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
-    .where(eq(variants.sku, sku));
-  if (!v || !v.active) throw new DomainError('not_found', `There is no product with SKU ${sku}.`);
+    .where(inArray(variants.sku, skus));
+  return new Map(rows.filter((v) => v.active).map((v) => [v.sku, v]));
+}
+
+async function findVariant(tx: Tx, sku: string): Promise<Variant> {
+  const v = (await findVariants(tx, [sku])).get(sku);
+  if (!v) throw new DomainError('not_found', `There is no product with SKU ${sku}.`);
   return v;
 }
 

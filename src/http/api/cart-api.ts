@@ -62,9 +62,25 @@ export function cartApi(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/carts',
-      { schema: { tags: ['cart'], summary: 'Create an empty cart', response: { 201: cartSchema, ...errors(400) } } },
-      async (_req, reply) => {
-        const id = await createCart(ctx);
+      {
+        schema: {
+          tags: ['cart'],
+          summary: 'Create a cart, empty or already holding items',
+          body: z
+            .object({
+              items: z
+                .array(z.object({ sku: z.string().min(1).max(64), quantity: quantity.default(1) }))
+                .max(50, 'A cart holds at most 50 lines')
+                .default([])
+                .describe('Lines to start with: one call instead of create + add per item'),
+            })
+            // No body at all makes an empty cart, as before items could be given.
+            .nullish(),
+          response: { 201: cartSchema, ...errors(400, 404, 409, 422) },
+        },
+      },
+      async (req, reply) => {
+        const id = await createCart(ctx, req.body?.items);
         return reply.code(201).send(cartJson(await getCartView(ctx.db, ctx.settings(), id)));
       },
     );
