@@ -77,8 +77,11 @@ export async function createCart(ctx: Pick<AppContext, 'db'>, items: CartItemInp
   return id;
 }
 
-/** The cart's lines with current prices, stock and a thumbnail, in the order they were added. */
-export async function loadCartLines(conn: Conn, cartId: string): Promise<CartLine[]> {
+/**
+ * The cart's lines with current prices, stock and a thumbnail, in the order they were added.
+ * Checkout passes `images: false`: it shows no pictures, and it is one query fewer per order.
+ */
+export async function loadCartLines(conn: Conn, cartId: string, { images: withImages = true } = {}): Promise<CartLine[]> {
   const rows = await conn
     .select({
       variantId: variants.id,
@@ -99,7 +102,7 @@ export async function loadCartLines(conn: Conn, cartId: string): Promise<CartLin
     .where(eq(cartItems.cartId, cartId))
     .orderBy(asc(cartItems.addedAt), asc(variants.sku));
   if (rows.length === 0) return [];
-  const images = await conn
+  const images = !withImages ? [] : await conn
     .selectDistinctOn([productImages.productId], { productId: productImages.productId, imageKey: productImages.imageKey, alt: productImages.alt })
     .from(productImages)
     .where(inArray(productImages.productId, [...new Set(rows.map((r) => r.productId))]))

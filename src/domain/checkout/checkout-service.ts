@@ -15,12 +15,13 @@ import { carts, payments } from '../../db/schema.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { sha256 } from '../shared/ids.ts';
 import type { CreateSessionInput, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
-import { getCartView, type CartLine } from '../cart/cart-service.ts';
+import { loadCartLines, type CartLine } from '../cart/cart-service.ts';
 import type { CheckoutInput } from './checkout-input.ts';
 import { lineName, snapshotOf } from './checkout-snapshot.ts';
 import { claimKey, rememberAnswer, releaseClaim, replayed, type PaymentSessionAnswer } from './checkout-answers.ts';
 import { settlePayment } from './place-order.ts';
 import type { OrderReceipt } from './order-receipt.ts';
+import { computeTotals } from './totals.ts';
 
 export type StartCheckoutArgs = {
   cartId: string;
@@ -39,13 +40,15 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
     throw new DomainError('bad_request', 'The Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
   }
   const provider = ctx.payments.get(input.payment.provider ?? ctx.payments.defaultName);
-  const [cart] = await ctx.db.select({ id: carts.id }).from(carts).where(eq(carts.id, cartId));
+  const [cart] = await ctx.db.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, cartId));
   if (!cart) throw notFound('Cart');
 
   const key = `checkout:${cartId}:${idempotencyKey}`;
   const earlier = await claimKey(ctx, key, sha256(JSON.stringify({ ...input, payment: { ...input.payment, provider: provider.name }, ui })));
   if (earlier) return replayed(earlier);
   try {
+    // A cart already ordered answers after the key claim, so a repeated request gets the first answer.
+    if (cart.orderId) throw alreadyOrdered();
     const started = await open(ctx, provider, key, cartId, input, ui);
     if ('session' in started) await rememberAnswer(ctx.db, key, started);
     return started;
@@ -58,8 +61,9 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
 
 async function open(ctx: AppContext, provider: PaymentProvider, key: string, cartId: string, input: CheckoutInput, ui: 'hosted' | 'embedded'): Promise<CheckoutStart> {
   const settings = ctx.settings();
-  const cart = await getCartView(ctx.db, settings, cartId, { shippingMethod: input.shippingMethod, state: input.shippingAddress.state });
-  if (cart.orderId) throw alreadyOrdered();
+  // Whether the cart became an order meanwhile is settled under the cart's row lock when the order is made.
+  const lines = await loadCartLines(ctx.db, cartId, { images: false });
+  const cart = { lines, totals: computeTotals(settings, lines, { shippingMethod: input.shippingMethod, state: input.shippingAddress.state }) };
   if (cart.lines.length === 0) throw new DomainError('conflict', 'The cart is empty: add products before checking out.');
   // Refuse before the shopper pays when a shortage is already visible; the order
   // transaction still decides, since stock may run out while they pay.
