@@ -4,7 +4,7 @@
 // redirect with a notice; a refusal re-renders the case with the reason or field errors.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { approveRequest, declineRequest, previewChange } from '../../domain/requests/order-requests.ts';
+import { approveRequest, declineRequest, previewChange } from '../../domain/requests/request-decisions.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { can } from '../../domain/staff/roles.ts';

@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
-import { approveRequest, createOrderRequest, declineRequest, DECLINE_REASON_MAX, REQUEST_MESSAGE_MAX, type RequestOutcome } from '../../domain/requests/order-requests.ts';
+import { createOrderRequest } from '../../domain/requests/order-requests.ts';
+import { approveRequest, declineRequest } from '../../domain/requests/request-decisions.ts';
+import { DECLINE_REASON_MAX, REQUEST_MESSAGE_MAX, type RequestOutcome } from '../../domain/requests/request-rules.ts';
 import { ORDER_STATUSES } from '../../domain/orders/order-states.ts';
 import { staffActor } from '../../domain/staff/staff-service.ts';
 import { requireApiStaff } from '../admin/auth.ts';

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { createOrderRequestFor, type NewOrderRequest } from '../../domain/requests/order-requests.ts';
+import { createOrderRequestFor } from '../../domain/requests/order-requests.ts';
+import type { NewOrderRequest } from '../../domain/requests/request-rules.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { STATUS } from '../errors.ts';
 import { sameOriginOnly } from '../same-origin.ts';

@@ -3,7 +3,8 @@
 // (support-inbox-views.tsx) shares. Pure components: data in, markup out.
 import type { VNode } from 'preact';
 import { describeChanges, type StoredChanges } from '../../../domain/requests/modification.ts';
-import { REQUEST_STATUSES, REQUEST_TYPES, type ChangePreview, type OrderRequestType, type RequestStatus } from '../../../domain/requests/order-requests.ts';
+import { REQUEST_STATUSES, REQUEST_TYPES, type OrderRequestType, type RequestStatus } from '../../../domain/requests/request-rules.ts';
+import type { ChangePreview } from '../../../domain/requests/request-decisions.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { CASE_KINDS, CASE_STATUSES, NOTE_MAX, REPLY_MAX, type CaseDetail, type CaseStatus } from '../../../domain/support/support-service.ts';
 import type { SupportCaseKind } from '../../../domain/support/support-cases.ts';

@@ -4,7 +4,7 @@
 // both forms post with the tracking link's token, so nothing needs typing again.
 import { US_STATES } from '../../../domain/checkout/us-states.ts';
 import { BEFORE_SHIPPING } from '../../../domain/orders/order-states.ts';
-import { REQUEST_MESSAGE_MAX } from '../../../domain/requests/order-requests.ts';
+import { REQUEST_MESSAGE_MAX } from '../../../domain/requests/request-rules.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import type { TrackingView } from '../../../domain/tracking/tracking-view.ts';
