@@ -46,3 +46,29 @@ describe('Backups in a browser', { skip: BROWSER_SKIP }, () => {
     await screenshot(page, 'backups');
   });
 });
+
+describe('Product import in a browser', { skip: BROWSER_SKIP }, () => {
+  let b: BrowserApp;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casanova-import-browser-'));
+  before(async () => {
+    b = await browserApp('pglite');
+  });
+  after(async () => {
+    await b?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the owner dry-runs a CSV, reads why a row is refused, and sees nothing imported yet', async () => {
+    const file = path.join(dir, 'products.csv');
+    fs.writeFileSync(file, 'handle,name,category,description,sku,options,price,compare_at_price,stock\noak-board,Oak Board,kitchen,Oiled oak.,OAK-1,,24.00,,5\noak-board,Oak Board,kitchen,,OAK-2,size=XL,twelve,,5\n');
+    const page = await b.newPage();
+    await signIn(page, b, 'owner');
+    await page.goto('/admin/products');
+    await page.getByRole('link', { name: 'Import or export' }).click();
+    await page.getByLabel('CSV file').setInputFiles(file);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('heading', { name: /Casanova CSV: 1 new products/ }).waitFor();
+    assert.match(await page.locator('tbody').innerText(), /“twelve” is not a price in dollars/);
+    await screenshot(page, 'product-import');
+  });
+});
