@@ -27,6 +27,8 @@ import { adminAuthPages } from './http/admin/auth-pages.tsx';
 import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
+import { adminBackupPages } from './http/admin/backup-pages.tsx';
+import { adminImportPages } from './http/admin/import-pages.tsx';
 import { adminOrderPages } from './http/admin/order-pages.tsx';
 import { authApi } from './http/api/auth-api.ts';
 import { adminInventoryApi } from './http/api/admin-inventory-api.ts';
@@ -113,6 +115,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminDashboardPage, { ctx });
   await app.register(adminStaffPages, { ctx });
   await app.register(adminSettingsPages, { ctx });
+  await app.register(adminBackupPages, { ctx });
+  await app.register(adminImportPages, { ctx });
   await app.register(adminOrderPages, { ctx });
   await app.register(authApi(ctx), { prefix: '/api/v1' });
   await app.register(adminInventoryApi(ctx), { prefix: '/api/v1' });

@@ -1,4 +1,5 @@
-// Command line: `npm run migrate`, `npm run seed`, `npm run worker`, `npm run staff`.
+// Command line: `npm run migrate`, `npm run seed`, `npm run worker`, `npm run staff`,
+// `npm run backup`, `npm run restore -- FILE`.
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
@@ -9,6 +10,8 @@ import { startBackgroundJobs } from './jobs/background-jobs.ts';
 import { createStaff, listStaff, resetPassword } from './domain/staff/staff-service.ts';
 import { generatePassword } from './domain/staff/passwords.ts';
 import { DomainError } from './domain/shared/errors.ts';
+import { takeBackup } from './domain/backups/take-backup.ts';
+import { restoreBackup } from './domain/backups/restore-backup.ts';
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   async migrate() {
@@ -64,6 +67,28 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     ctx.log.info({ signal }, 'outbox worker stopping: finishing the sends in flight');
     await jobs.stop();
     await database.close();
+  },
+  /** Writes one backup to BACKUP_DIR (default DATA_DIR/backups) and prints its path and size. */
+  async backup() {
+    const config = loadConfig();
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }).catch((err) => {
+      // The embedded database allows one process: while the store runs, it takes the backup itself.
+      throw new Error(`${err instanceof Error ? err.message : err}\nWhile the store is running, use "Back up now" on /admin/backups (or the daily schedule) instead.`);
+    });
+    try {
+      await migrate(database);
+      const ctx = await createContext(config, database);
+      const done = await takeBackup(ctx, 'cli');
+      console.log(`Backup written: ${config.backupDir}/${done.fileName} (${done.sizeBytes} bytes).`);
+    } finally {
+      await database.close();
+    }
+  },
+  /** `npm run restore -- FILE`: into an empty database only (DATABASE_URL, or DATA_DIR for the embedded one). */
+  async restore([file]) {
+    if (!file) throw new Error('Usage: npm run restore -- <backup file>');
+    const report = await restoreBackup(loadConfig(), file);
+    console.log(`Restored ${file} into ${report.target}.`);
   },
   /**
    * Staff accounts from the shell, e.g. when the only owner is locked out:

@@ -10,6 +10,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Folder that backups are written to (default DATA_DIR/backups). */
+  BACKUP_DIR: z.string().min(1).optional(),
   DATABASE_URL: url('DATABASE_URL')
     .refine((v) => /^postgres(ql)?:/.test(v), { message: 'DATABASE_URL must start with postgres:// or postgresql://' })
     .optional(),
@@ -48,6 +50,7 @@ export type Config = {
   port: number;
   host: string;
   dataDir: string;
+  backupDir: string;
   databaseUrl?: string;
   publicUrl: string;
   smtpUrl?: string;
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    backupDir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups')),
     databaseUrl: e.DATABASE_URL,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     smtpUrl: e.SMTP_URL,

@@ -20,6 +20,8 @@ export type Database = {
   url?: string;
   /** Runs `fn` for every NOTIFY on `channel` (cache invalidation across instances). */
   listen(channel: string, fn: (payload: string) => void): Promise<void>;
+  /** PGlite only: a gzipped tar of the data folder as of one moment between transactions (backups). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -112,6 +114,13 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     kind: 'pglite',
     async listen(channel, fn) {
       await client.listen(channel, fn);
+    },
+    async dumpDataDir() {
+      // A checkpoint first, so a restore replays little WAL. The dump runs inside a transaction
+      // of its own because PGlite lets one transaction run at a time: no other is half done
+      // while the files are copied (the copy itself takes the query lock).
+      await client.query('CHECKPOINT');
+      return client.transaction(async () => (await client.dumpDataDir('gzip')) as Blob);
     },
     async close() {
       await client.close();

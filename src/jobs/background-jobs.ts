@@ -1,5 +1,5 @@
 // Everything that runs beside the web requests: the outbox (emails, text messages), refund
-// retries, payment reconciliation and abandoned-checkout reminders. The web process starts
+// retries, payment reconciliation, abandoned-checkout reminders and the daily backup. The web process starts
 // them unless WORKER=off, and `npm run worker` runs them alone; every job is safe on several
 // instances at once.
 import type { AppContext } from '../context.ts';
@@ -8,6 +8,7 @@ import { startCartReminders } from './cart-reminders.ts';
 import { startOutboxWorker } from './outbox-worker.ts';
 import { startPaymentReconciler } from './payment-reconciler.ts';
 import { startRefundRetrier } from './refund-retrier.ts';
+import { startScheduledBackups } from './scheduled-backup.ts';
 
 export type BackgroundJobs = { stop(): Promise<void> };
 
@@ -20,6 +21,8 @@ export function startBackgroundJobs(ctx: AppContext): BackgroundJobs {
     startPaymentReconciler(ctx),
     // One reminder to shoppers who left checkout without paying.
     startCartReminders(ctx),
+    // The daily backup, taken by one instance (a claim row per day).
+    startScheduledBackups(ctx),
   ];
   ctx.log.info({ mail: ctx.config.smtpUrl ? 'smtp' : mailDir(ctx.config), database: ctx.database.kind }, 'background jobs started');
   return {

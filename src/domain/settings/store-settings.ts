@@ -89,6 +89,15 @@ export const settingsSchema = z.object({
       capture: z.enum(['checkout', 'handover']).default('checkout'),
     })
     .prefault({}),
+  /** The daily backup (domain/backups): off until the owner turns it on, at `hour` in the shop's time zone. */
+  backups: z
+    .object({
+      enabled: z.boolean().default(false),
+      hour: z.number().int().min(0, 'Use an hour from 0 to 23').max(23, 'Use an hour from 0 to 23').default(3),
+      /** How many backup files stay in BACKUP_DIR; older ones are deleted after each new backup. */
+      keep: z.number().int().min(1, 'Keep at least 1 backup').max(365, 'Keep at most 365 backups').default(7),
+    })
+    .prefault({}),
   lowStockThreshold: z.number().int().min(0).default(5),
 });
 

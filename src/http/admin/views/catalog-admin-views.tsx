@@ -34,6 +34,9 @@ export function ProductListView({ list, q, page, limit }: ProductListData) {
         <div class="actions">
           <a class="button" href="/admin/products/new">
             New product
+          </a>{' '}
+          <a class="button secondary" href="/admin/products/import">
+            Import or export
           </a>
         </div>
       </div>
