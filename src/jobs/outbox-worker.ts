@@ -12,6 +12,7 @@ import { OUTBOX_CHANNEL } from '../domain/notifications/outbox.ts';
 import { createSmsSender, type SmsSender } from '../domain/notifications/sms.ts';
 import { isTemplateName, renderEmail, type RenderedEmail } from '../emails/index.ts';
 import { describeWeeklyHours } from '../domain/support/service-hours.ts';
+import { loadEmailTexts } from '../domain/notifications/email-overrides.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -156,6 +157,8 @@ async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>
   if (rows.length === 0) return 0;
   const settings = ctx.settings();
   const renderContext = { settings, publicUrl: ctx.config.publicUrl, serviceHoursLines: describeWeeklyHours(settings.serviceHours) };
+  // The shop's own email texts, read once per batch from the database (shared by every instance).
+  const texts = rows.some((r) => r.channel === 'email') ? await loadEmailTexts(ctx.db) : new Map();
   await Promise.all(
     rows.map(async (row) => {
       const about = { outboxId: row.id, template: row.template, attempt: row.attempts };
@@ -164,7 +167,7 @@ async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>
         let email: RenderedEmail;
         try {
           if (!isTemplateName(row.template)) throw new Error(`unknown email template "${row.template}"`);
-          email = renderEmail(row.template, row.payload as never, renderContext);
+          email = renderEmail(row.template, row.payload as never, renderContext, texts.get(row.template));
         } catch (err) {
           // The same payload would fail the same way on every attempt: stop at once.
           await recordFailure(ctx, row, `cannot render: ${(err as Error).message}`, { giveUp: true });
