@@ -3,7 +3,7 @@
 // save and revert recorded with who and when, and read by the outbox worker when it renders.
 // Nothing is cached across requests: the worker reads the (small) table once per batch, so an
 // edit made on one instance is used by the next batch on every instance.
-import { and, desc, eq, isNotNull, or } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Conn } from '../../db/client.ts';
 import { emailOverrideHistory, emailOverrides, orders, outbox } from '../../db/schema.ts';
@@ -103,7 +103,8 @@ export async function previewSource<T extends TemplateName>(conn: Conn, template
     .from(outbox)
     .leftJoin(orders, eq(orders.id, outbox.orderId))
     .where(and(eq(outbox.channel, 'email'), eq(outbox.template, template), orderNumber ? eq(orders.number, orderNumber) : undefined))
-    .orderBy(desc(outbox.id))
+    // Emails that belong to an order first: test sends and other copies have none.
+    .orderBy(sql`${outbox.orderId} is null`, desc(outbox.id))
     .limit(1);
   return row ? { orderNumber: row.orderNumber, payload: row.payload as TemplatePayloads[T] } : undefined;
 }
