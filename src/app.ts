@@ -47,6 +47,7 @@ import { adminCarrierEventPages } from './http/admin/carrier-event-pages.tsx';
 import { adminCatalogPages } from './http/admin/catalog-pages.tsx';
 import { adminStockPages } from './http/admin/stock-pages.tsx';
 import { adminMailPages } from './http/admin/mail-pages.tsx';
+import { adminNotificationPages } from './http/admin/notification-pages.tsx';
 import { adminNotificationsApi } from './http/api/admin-notifications-api.ts';
 import { returnsApi } from './http/api/returns-api.ts';
 import { returnsPages } from './http/pages/returns-pages.tsx';
@@ -138,6 +139,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminCatalogPages, { ctx });
   await app.register(adminStockPages, { ctx });
   await app.register(adminMailPages, { ctx });
+  await app.register(adminNotificationPages, { ctx });
   await app.register(adminNotificationsApi(ctx), { prefix: '/api/v1' });
   // Customer service: contact page, change and cancellation requests (tracking view and API), the support inbox.
   await app.register(contactPages, { ctx });

@@ -17,3 +17,4 @@ export * from './schema/returns.ts';
 export * from './schema/customers.ts';
 export * from './schema/recovery.ts';
 export * from './schema/backups.ts';
+export * from './schema/notifications.ts';

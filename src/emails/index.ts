@@ -23,6 +23,8 @@ import { paymentReleased } from './payment-released.ts';
 import { customerSignIn } from './customer-sign-in.ts';
 import { cartReminder } from './cart-reminder.ts';
 import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from '../domain/notifications/email-payloads.ts';
+import { applyTexts, fillVariables, textSlots, type EmailTexts } from './email-texts.ts';
+import { inlineText } from './text-layout.ts';
 
 export type * from '../domain/notifications/email-payloads.ts';
 
@@ -53,14 +55,36 @@ export const templateNames = Object.keys(templates) as TemplateName[];
 /** For outbox rows, whose template name is just a string. */
 export const isTemplateName = (name: string): name is TemplateName => Object.hasOwn(templates, name);
 
-export function renderEmail<T extends TemplateName>(template: T, payload: TemplatePayloads[T], ctx: RenderContext): RenderedEmail {
+function build<T extends TemplateName>(template: T, payload: TemplatePayloads[T], ctx: RenderContext): EmailContent {
   if (!isTemplateName(template)) throw new Error(`Unknown email template: ${String(template)}`);
-  const build = templates[template] as (payload: TemplatePayloads[T], ctx: RenderContext) => EmailContent;
-  const content = build(payload, ctx);
+  return (templates[template] as (payload: TemplatePayloads[T], ctx: RenderContext) => EmailContent)(payload, ctx);
+}
+
+/**
+ * The email for `payload`; `texts` are the shop's overrides from the back office (null fields
+ * keep the template's own words). HTML and text are made from the same content, so they agree.
+ */
+export function renderEmail<T extends TemplateName>(template: T, payload: TemplatePayloads[T], ctx: RenderContext, texts?: EmailTexts | null): RenderedEmail {
+  let content = build(template, payload, ctx);
+  if (texts) {
+    const fill = (s: string | null) => (s ? fillVariables(template, s, payload, ctx) : null);
+    content = applyTexts(content, { subject: fill(texts.subject), intro: fill(texts.intro), closing: fill(texts.closing) });
+  }
   return {
     // A line break in a header would start a new header: subjects are always one line.
     subject: content.subject.replace(/[\r\n]+/g, ' ').trim(),
     html: renderHtml(content, ctx),
     text: renderText(content, ctx),
   };
+}
+
+/** The template's own subject, intro and closing for this payload, as plain text (shown beside the override fields). */
+export function defaultTexts<T extends TemplateName>(template: T, payload: TemplatePayloads[T], ctx: RenderContext): EmailTexts {
+  const content = build(template, payload, ctx);
+  const { intro, closing } = textSlots(content.blocks);
+  const paragraph = (i: number) => {
+    const b = content.blocks[i];
+    return b?.kind === 'paragraph' ? inlineText(b.text) : null;
+  };
+  return { subject: content.subject, intro: paragraph(intro), closing: paragraph(closing) };
 }

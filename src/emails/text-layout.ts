@@ -5,7 +5,7 @@ import { safeHref } from './content.ts';
 import type { RenderContext } from '../domain/notifications/email-payloads.ts';
 import { timeZoneLabel } from './layout.tsx';
 
-function inlineText(text: string | Inline[]): string {
+export function inlineText(text: string | Inline[]): string {
   return (typeof text === 'string' ? [text] : text)
     .map((part) => {
       if (typeof part === 'string') return part;

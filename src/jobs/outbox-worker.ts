@@ -10,8 +10,9 @@ import { outbox } from '../db/schema.ts';
 import { MailDeliveryError, type Mailer, type MailMessage } from '../domain/notifications/mailer.ts';
 import { OUTBOX_CHANNEL } from '../domain/notifications/outbox.ts';
 import { createSmsSender, type SmsSender } from '../domain/notifications/sms.ts';
-import { isTemplateName, renderEmail, type RenderedEmail } from '../emails/index.ts';
+import { isTemplateName, renderEmail, type RenderContext, type RenderedEmail } from '../emails/index.ts';
 import { describeWeeklyHours } from '../domain/support/service-hours.ts';
+import { loadEmailTexts } from '../domain/notifications/email-overrides.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -151,11 +152,19 @@ export function startOutboxWorker(ctx: AppContext, options: OutboxWorkerOptions)
   };
 }
 
+/** What every email is rendered with: the current settings and the public base URL. */
+export function emailRenderContext(ctx: AppContext): RenderContext {
+  const settings = ctx.settings();
+  return { settings, publicUrl: ctx.config.publicUrl, serviceHoursLines: describeWeeklyHours(settings.serviceHours) };
+}
+
 async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>, log: AppContext['log']): Promise<number> {
   const rows = await claimOutboxRows(ctx, opts);
   if (rows.length === 0) return 0;
   const settings = ctx.settings();
-  const renderContext = { settings, publicUrl: ctx.config.publicUrl, serviceHoursLines: describeWeeklyHours(settings.serviceHours) };
+  const renderContext = emailRenderContext(ctx);
+  // The shop's own email texts, read once per batch from the database (shared by every instance).
+  const texts = rows.some((r) => r.channel === 'email') ? await loadEmailTexts(ctx.db) : new Map();
   await Promise.all(
     rows.map(async (row) => {
       const about = { outboxId: row.id, template: row.template, attempt: row.attempts };
@@ -164,7 +173,7 @@ async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>
         let email: RenderedEmail;
         try {
           if (!isTemplateName(row.template)) throw new Error(`unknown email template "${row.template}"`);
-          email = renderEmail(row.template, row.payload as never, renderContext);
+          email = renderEmail(row.template, row.payload as never, renderContext, texts.get(row.template));
         } catch (err) {
           // The same payload would fail the same way on every attempt: stop at once.
           await recordFailure(ctx, row, `cannot render: ${(err as Error).message}`, { giveUp: true });

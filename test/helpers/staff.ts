@@ -42,8 +42,8 @@ export async function signIn(page: Page, b: { baseUrl: string; ctx: AppContext }
   return member;
 }
 
-/** Signs a new staff member of `role` in through the back-office form; returns the session cookie and the page's CSRF token. */
-export async function staffSession(t: Pick<TestApp, 'app' | 'ctx'>, role: Role): Promise<{ cookies: { staff_session: string }; csrf: string }> {
+/** Signs a new staff member of `role` in through the back-office form; returns the session cookie, the page's CSRF token and the member. */
+export async function staffSession(t: Pick<TestApp, 'app' | 'ctx'>, role: Role): Promise<{ cookies: { staff_session: string }; csrf: string; member: TestStaff }> {
   const member = await addStaff(t.ctx, role);
   const remoteAddress = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
   const res = await t.app.inject({ method: 'POST', url: '/admin/login', remoteAddress, payload: { email: member.email, password: member.password, next: '/admin' } });
@@ -53,5 +53,5 @@ export async function staffSession(t: Pick<TestApp, 'app' | 'ctx'>, role: Role):
   const page = await t.app.inject({ url: '/admin/account', cookies });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
   if (!csrf) throw new Error('staffSession: no CSRF token on /admin/account');
-  return { cookies, csrf };
+  return { cookies, csrf, member };
 }

@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'stock.adjust': { label: 'adjust stock', roles: ['owner', 'warehouse'] },
   'settings.edit': { label: 'change store settings', roles: ['owner'] },
   'staff.manage': { label: 'manage staff accounts', roles: ['owner'] },
+  'notifications.view': { label: 'see the customer email texts and preview them', roles: ['owner', 'support'] },
+  'notifications.edit': { label: 'change the customer email texts', roles: ['owner'] },
   'outbox.retry': { label: 'see sent mail and retry failed deliveries', roles: ['owner', 'support'] },
 } as const satisfies Record<string, { label: string; roles: readonly Role[] }>;
 

@@ -29,19 +29,6 @@ export async function adminMailPages(app: FastifyInstance, { ctx }: { ctx: AppCo
   const usesFiles = () => !ctx.config.smtpUrl;
   const dir = () => mailDir(ctx.config);
 
-  // Email HTML may show pictures from the store itself; nothing else loads, and no script runs.
-  const publicOrigin = URL.canParse(ctx.config.publicUrl) ? new URL(ctx.config.publicUrl).origin : '';
-  const EMAIL_CSP = [
-    'sandbox',
-    "default-src 'none'",
-    `img-src 'self' data: ${publicOrigin}`.trim(),
-    "style-src 'unsafe-inline'",
-    "font-src 'self'",
-    "form-action 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'self'",
-  ].join('; ');
-
   app.get<{ Querystring: { page?: string } }>('/admin/mail', view, async (req, reply) => {
     const page = Math.min(10_000, Math.max(1, Math.floor(Number(req.query.page)) || 1));
     const counts = await deliveryCounts(ctx.db);
@@ -99,13 +86,31 @@ export async function adminMailPages(app: FastifyInstance, { ctx }: { ctx: AppCo
   app.get<FileParams>('/admin/mail/files/:name/html', view, async (req, reply) => {
     const file = await mailFile(req, reply, req.params.name);
     if (!file) return reply;
-    const html = file.html ?? `<pre>${escapeHtml(file.text ?? '')}</pre>`;
-    return reply
-      .header('content-security-policy', EMAIL_CSP)
-      .header('x-frame-options', 'SAMEORIGIN')
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .type('text/html; charset=utf-8')
-      .send(html);
+    return sendEmailHtml(ctx, reply, file.html ?? `<pre>${escapeHtml(file.text ?? '')}</pre>`);
   });
+}
+
+/**
+ * An email's HTML for a sandboxed frame in the back office: it may show pictures from the
+ * store itself; nothing else loads, and no script runs (CSP sandbox, an opaque origin).
+ */
+export function sendEmailHtml(ctx: AppContext, reply: FastifyReply, html: string) {
+  const publicOrigin = URL.canParse(ctx.config.publicUrl) ? new URL(ctx.config.publicUrl).origin : '';
+  const csp = [
+    'sandbox',
+    "default-src 'none'",
+    `img-src 'self' data: ${publicOrigin}`.trim(),
+    "style-src 'unsafe-inline'",
+    "font-src 'self'",
+    "form-action 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+  return reply
+    .header('content-security-policy', csp)
+    .header('x-frame-options', 'SAMEORIGIN')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(html);
 }
