@@ -16,3 +16,4 @@ export * from './schema/support.ts';
 export * from './schema/returns.ts';
 export * from './schema/customers.ts';
 export * from './schema/recovery.ts';
+export * from './schema/webhooks.ts';
