@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'stock.adjust': { label: 'adjust stock', roles: ['owner', 'warehouse'] },
   'settings.edit': { label: 'change store settings', roles: ['owner'] },
   'staff.manage': { label: 'manage staff accounts', roles: ['owner'] },
+  'webhooks.manage': { label: 'register webhook endpoints and read their delivery logs', roles: ['owner'] },
   'outbox.retry': { label: 'see sent mail and retry failed deliveries', roles: ['owner', 'support'] },
 } as const satisfies Record<string, { label: string; roles: readonly Role[] }>;
 

@@ -9,7 +9,7 @@ import type { StaffIdentity } from '../../domain/staff/staff-service.ts';
 import { assetUrl } from '../assets.ts';
 import { escapeHtml, render } from '../pages/html.tsx';
 
-export type NavKey = 'dashboard' | 'orders' | 'support' | 'returns' | 'catalog' | 'stock' | 'mail' | 'staff' | 'settings';
+export type NavKey = 'dashboard' | 'orders' | 'support' | 'returns' | 'catalog' | 'stock' | 'mail' | 'webhooks' | 'staff' | 'settings';
 
 /** The sections of the back office and the permission each needs to appear. */
 export const ADMIN_NAV: readonly { key: NavKey; label: string; href: string; permission?: Permission }[] = [
@@ -20,6 +20,7 @@ export const ADMIN_NAV: readonly { key: NavKey; label: string; href: string; per
   { key: 'catalog', label: 'Catalog', href: '/admin/products', permission: 'catalog.edit' },
   { key: 'stock', label: 'Stock', href: '/admin/stock', permission: 'stock.adjust' },
   { key: 'mail', label: 'Mail', href: '/admin/mail', permission: 'outbox.retry' },
+  { key: 'webhooks', label: 'Webhooks', href: '/admin/webhooks', permission: 'webhooks.manage' },
   { key: 'staff', label: 'Staff', href: '/admin/staff', permission: 'staff.manage' },
   { key: 'settings', label: 'Settings', href: '/admin/settings', permission: 'settings.edit' },
 ];
