@@ -49,6 +49,8 @@ import { adminStockPages } from './http/admin/stock-pages.tsx';
 import { adminMailPages } from './http/admin/mail-pages.tsx';
 import { adminNotificationPages } from './http/admin/notification-pages.tsx';
 import { adminNotificationsApi } from './http/api/admin-notifications-api.ts';
+import { adminWebhooksApi } from './http/api/admin-webhooks-api.ts';
+import { adminWebhookPages } from './http/admin/webhook-pages.tsx';
 import { returnsApi } from './http/api/returns-api.ts';
 import { returnsPages } from './http/pages/returns-pages.tsx';
 import { adminReturnPages } from './http/admin/return-pages.tsx';
@@ -150,6 +152,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(returnsPages, { ctx });
   await app.register(returnsApi(ctx), { prefix: '/api/v1' });
   await app.register(adminReturnPages, { ctx });
+  // Outgoing webhooks: the owner's endpoints and their delivery logs (screen and API).
+  await app.register(adminWebhookPages, { ctx });
+  await app.register(adminWebhooksApi(ctx), { prefix: '/api/v1' });
 
 
   app.setNotFoundHandler((req, reply) => {

@@ -42,6 +42,8 @@ const schema = z.object({
   STRIPE_JS_URL: url('STRIPE_JS_URL').default('https://js.stripe.com/v3/'),
   /** The built-in sandbox processor (test cards): on by default, off by default once a live Stripe key is set. */
   SANDBOX_PAYMENTS: z.enum(['on', 'off']).optional(),
+  /** Let webhooks reach loopback and private addresses (development, tests); off, because that is server-side request forgery. */
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -67,6 +69,8 @@ export type Config = {
   metricsToken?: string;
   stripe?: { secretKey: string; publishableKey: string; webhookSecret: string; apiUrl?: string; jsUrl: string };
   sandboxPayments: boolean;
+  /** Webhook endpoints may resolve to loopback or private addresses. */
+  webhooksAllowPrivate: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -115,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     // With live card payments, test cards must not be able to buy anything.
     sandboxPayments: (e.SANDBOX_PAYMENTS ?? (liveStripe ? 'off' : 'on')) === 'on',
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'on',
   };
 }
 

@@ -18,3 +18,4 @@ export * from './schema/customers.ts';
 export * from './schema/recovery.ts';
 export * from './schema/backups.ts';
 export * from './schema/notifications.ts';
+export * from './schema/webhooks.ts';

@@ -22,6 +22,7 @@ import { supportReply } from './support-reply.ts';
 import { paymentReleased } from './payment-released.ts';
 import { customerSignIn } from './customer-sign-in.ts';
 import { cartReminder } from './cart-reminder.ts';
+import { webhookDisabled } from './webhook-disabled.ts';
 import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from '../domain/notifications/email-payloads.ts';
 import { applyTexts, fillVariables, textSlots, type EmailTexts } from './email-texts.ts';
 import { inlineText } from './text-layout.ts';
@@ -48,6 +49,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   payment_released: paymentReleased,
   customer_sign_in: customerSignIn,
   cart_reminder: cartReminder,
+  webhook_disabled: webhookDisabled,
 };
 
 export const templateNames = Object.keys(templates) as TemplateName[];

@@ -4,7 +4,7 @@
 // A claim is a lease: rows of a worker that died mid-send become due again when it ends.
 // Delivery is at least once; the Message-ID derived from the row id makes a resend after
 // a crash recognisable to mail systems and people.
-import { and, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { outbox } from '../db/schema.ts';
 import { MailDeliveryError, type Mailer, type MailMessage } from '../domain/notifications/mailer.ts';
@@ -13,8 +13,11 @@ import { createSmsSender, type SmsSender } from '../domain/notifications/sms.ts'
 import { isTemplateName, renderEmail, type RenderContext, type RenderedEmail } from '../emails/index.ts';
 import { describeWeeklyHours } from '../domain/support/service-hours.ts';
 import { loadEmailTexts } from '../domain/notifications/email-overrides.ts';
+import { nowSql, ownClaim, plusMs, recordFailure, type OutboxRow } from './outbox-rows.ts';
+import { deliverWebhook } from './webhook-delivery.ts';
 
-export type OutboxRow = typeof outbox.$inferSelect;
+export type { OutboxRow } from './outbox-rows.ts';
+export { retryDelayMs } from './outbox-rows.ts';
 
 export type OutboxWorkerOptions = {
   mailer: Mailer;
@@ -28,6 +31,8 @@ export type OutboxWorkerOptions = {
   maxAttempts?: number;
   /** How long a claim holds; must comfortably exceed one send (the SMTP timeouts add up to under a minute). */
   leaseMs?: number;
+  /** How long a webhook receiver may take to answer before the attempt counts as failed. */
+  webhookTimeoutMs?: number;
 };
 
 export type OutboxWorker = {
@@ -37,20 +42,7 @@ export type OutboxWorker = {
   stop(): Promise<void>;
 };
 
-export const OUTBOX_DEFAULTS = { pollMs: 5_000, batchSize: 10, leaseMs: 5 * 60_000 } as const;
-
-const RETRY_BASE_MS = 30_000;
-const RETRY_CAP_MS = 60 * 60_000;
-
-/**
- * Wait before the next attempt after `attempts` failed ones: 30 s, 1 min, 2 min … capped at
- * one hour, then ±20 % jitter so rows that failed together (a mail server outage) do not
- * all come back in the same second.
- */
-export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const exponential = RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1);
-  return Math.round(Math.min(exponential, RETRY_CAP_MS) * (0.8 + 0.4 * random()));
-}
+export const OUTBOX_DEFAULTS = { pollMs: 5_000, batchSize: 10, leaseMs: 5 * 60_000, webhookTimeoutMs: 10_000 } as const;
 
 /** `<outbox-42@shop.example>`: one id per outbox row, the same on every attempt. */
 export function outboxMessageId(rowId: number, publicUrl: string): string {
@@ -60,15 +52,7 @@ export function outboxMessageId(rowId: number, publicUrl: string): string {
 }
 
 /**
- * "Now" for due times and leases: the later of the database's time and the app's clock.
- * In production both agree; tests move the app clock forward to make retries due. Taking
- * the later one means a test clock set in the past can never shorten a lease.
- */
-const nowSql = (ctx: AppContext): SQL => sql`greatest(now(), ${ctx.clock.now().toISOString()}::timestamptz)`;
-const plusMs = (ctx: AppContext, ms: number): SQL => sql`${nowSql(ctx)} + ${Math.round(ms)} * interval '1 millisecond'`;
-
-/**
- * Claims up to `batchSize` due email rows: pending ones whose time has come, and rows
+ * Claims up to `batchSize` due rows (email, text message, webhook): pending ones whose time has come, and rows
  * still marked sending whose lease ran out (their worker died). Each claim counts as an attempt.
  */
 export async function claimOutboxRows(ctx: AppContext, opts: { batchSize: number; leaseMs: number }): Promise<OutboxRow[]> {
@@ -78,7 +62,7 @@ export async function claimOutboxRows(ctx: AppContext, opts: { batchSize: number
     .from(outbox)
     .where(
       and(
-        inArray(outbox.channel, ['email', 'sms']),
+        inArray(outbox.channel, ['email', 'sms', 'webhook']),
         or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.lockedUntil, now))),
       ),
     )
@@ -169,6 +153,7 @@ async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>
     rows.map(async (row) => {
       const about = { outboxId: row.id, template: row.template, attempt: row.attempts };
       if (row.channel === 'sms') return deliverSms(ctx, opts, row, about, log);
+      if (row.channel === 'webhook') return deliverWebhook(ctx, row, { maxAttempts: opts.maxAttempts, timeoutMs: opts.webhookTimeoutMs }, log);
       try {
         let email: RenderedEmail;
         try {
@@ -229,23 +214,4 @@ async function deliverSms(ctx: AppContext, opts: Required<OutboxWorkerOptions>, 
   } catch (err) {
     log.error({ ...about, err }, 'could not record the outcome of a text message');
   }
-}
-
-/**
- * Our claim is still ours only while the row is sending with our attempt number: after the
- * lease ran out another worker may have claimed it again (attempts + 1) or finished it.
- */
-const ownClaim = (row: OutboxRow) => and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.attempts, row.attempts));
-
-async function recordFailure(ctx: AppContext, row: OutboxRow, error: string, o: { giveUp: boolean; subject?: string }) {
-  await ctx.db
-    .update(outbox)
-    .set({
-      status: o.giveUp ? 'failed' : 'pending',
-      lastError: error.slice(0, 1000),
-      lockedUntil: null,
-      ...(o.giveUp ? {} : { nextAttemptAt: plusMs(ctx, retryDelayMs(row.attempts)) }),
-      ...(o.subject ? { subject: o.subject } : {}),
-    })
-    .where(ownClaim(row));
 }

@@ -87,6 +87,11 @@ const samples: { [K in TemplateName]: TemplatePayloads[K] } = {
     restoreUrl: 'https://shop.casanovaspace.test/cart/restore?t=abc',
     unsubscribeUrl: 'https://shop.casanovaspace.test/unsubscribe?t=abc',
   },
+  webhook_disabled: {
+    url: 'https://books.example.com/hooks/casanova',
+    reason: 'Disabled automatically after 20 failed deliveries in a row.',
+    manageUrl: 'https://shop.casanovaspace.test/admin/webhooks/0b7c',
+  },
 };
 
 const render = <T extends TemplateName>(name: T, payload: TemplatePayloads[T] = samples[name]) => renderEmail(name, payload, ctx);
@@ -101,11 +106,13 @@ const keyNumber = (name: TemplateName): string => {
   if (name === 'payment_released') return 'payment';
   // A sign-in or a cart reminder belongs to no order or case: its subject names the shop.
   if (name === 'customer_sign_in' || name === 'cart_reminder') return 'CasanovaSpace';
+  // To the owners, about an endpoint rather than an order.
+  if (name === 'webhook_disabled') return 'webhook';
   return String(name.startsWith('order_') || name === 'refund_issued' ? p.orderNumber : p.caseNumber);
 };
 
 test('every template renders a subject, an HTML part and a text part', () => {
-  assert.equal(templateNames.length, 19);
+  assert.equal(templateNames.length, 20);
   for (const name of templateNames) {
     const email = render(name);
     assert.ok(email.subject.length > 0 && email.subject.length <= 80, `${name}: subject length`);

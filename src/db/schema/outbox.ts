@@ -8,7 +8,7 @@ export const outbox = pgTable(
   'outbox',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    /** email (webhooks later) */
+    /** email, sms, webhook */
     channel: text('channel').notNull().default('email'),
     /** Template name, e.g. order_confirmation */
     template: text('template').notNull(),

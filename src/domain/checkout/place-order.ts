@@ -17,6 +17,7 @@ import { DomainError } from '../shared/errors.ts';
 import { readableNumber } from '../shared/ids.ts';
 import { announceChange } from '../shared/change-bus.ts';
 import { appendOrderEvent } from '../orders/order-events.ts';
+import { emitStockLowWebhooks } from '../webhooks/webhook-fanout.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
 import type { OrderConfirmationPayload } from '../notifications/email-payloads.ts';
 import type { DeclineCode, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
@@ -191,6 +192,12 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
     .returning();
   await tx.insert(stockLedger).values(
     snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)!, reason: 'sale', orderId: order.id })),
+  );
+  await emitStockLowWebhooks(
+    tx,
+    snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)! })),
+    settings.lowStockThreshold,
+    ctx.clock.now(),
   );
   const [linked] = await tx
     .update(payments)

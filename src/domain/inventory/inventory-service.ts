@@ -5,6 +5,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { Conn, Tx } from '../../db/client.ts';
 import { products, stockLedger, variants } from '../../db/schema.ts';
 import { announceChange } from '../shared/change-bus.ts';
+import { emitStockLowWebhooks } from '../webhooks/webhook-fanout.ts';
 import { notFound, validationFailed } from '../shared/errors.ts';
 import type { Money } from '../shared/money.ts';
 
@@ -138,6 +139,7 @@ async function record(tx: Tx, change: StockChange, reason: StockReason, who: Who
     staffId: who.staffId ?? null,
     orderId: who.orderId ?? null,
   });
+  await emitStockLowWebhooks(tx, [change]);
   await announceChange(tx, 'catalog');
   return change;
 }

@@ -151,6 +151,9 @@ export type CartReminderPayload = {
   unsubscribeUrl: string;
 };
 
+/** To the owners: a webhook endpoint kept failing and was switched off. */
+export type WebhookDisabledPayload = { url: string; reason: string; manageUrl: string };
+
 export type TemplatePayloads = {
   order_confirmation: OrderConfirmationPayload;
   order_shipped: OrderShippedPayload;
@@ -171,6 +174,7 @@ export type TemplatePayloads = {
   payment_released: PaymentReleasedPayload;
   customer_sign_in: CustomerSignInPayload;
   cart_reminder: CartReminderPayload;
+  webhook_disabled: WebhookDisabledPayload;
 };
 
 export type TemplateName = keyof TemplatePayloads;

@@ -1,6 +1,8 @@
-// Appends to an order's audit timeline. Called inside the transaction that made the change.
+// Appends to an order's audit timeline. Called inside the transaction that made the change,
+// which makes it the one place every order change passes: the webhook fan-out sits here too.
 import type { Conn } from '../../db/client.ts';
 import { orderEvents } from '../../db/schema.ts';
+import { emitOrderWebhooks } from '../webhooks/webhook-fanout.ts';
 
 /** Who did something: a staff member, the customer, or the system (worker, webhook). */
 export type Actor = { kind: 'staff'; staffId: string; email: string } | { kind: 'customer' } | { kind: 'system'; name?: string };
@@ -22,4 +24,5 @@ export async function appendOrderEvent(
     details: e.details ?? {},
     ...(e.at ? { createdAt: e.at } : {}),
   });
+  await emitOrderWebhooks(conn, e);
 }

@@ -28,6 +28,7 @@ export const PERMISSIONS = {
   'staff.manage': { label: 'manage staff accounts', roles: ['owner'] },
   'notifications.view': { label: 'see the customer email texts and preview them', roles: ['owner', 'support'] },
   'notifications.edit': { label: 'change the customer email texts', roles: ['owner'] },
+  'webhooks.manage': { label: 'register webhook endpoints and read their delivery logs', roles: ['owner'] },
   'outbox.retry': { label: 'see sent mail and retry failed deliveries', roles: ['owner', 'support'] },
 } as const satisfies Record<string, { label: string; roles: readonly Role[] }>;
 

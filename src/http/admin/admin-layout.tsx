@@ -9,7 +9,7 @@ import type { StaffIdentity } from '../../domain/staff/staff-service.ts';
 import { assetUrl } from '../assets.ts';
 import { escapeHtml, render } from '../pages/html.tsx';
 
-export type NavKey = 'dashboard' | 'orders' | 'support' | 'returns' | 'catalog' | 'stock' | 'mail' | 'notifications' | 'staff' | 'settings' | 'backups';
+export type NavKey = 'dashboard' | 'orders' | 'support' | 'returns' | 'catalog' | 'stock' | 'mail' | 'notifications' | 'webhooks' | 'staff' | 'settings' | 'backups';
 
 /** The sections of the back office and the permission each needs to appear. */
 export const ADMIN_NAV: readonly { key: NavKey; label: string; href: string; permission?: Permission }[] = [
@@ -21,6 +21,7 @@ export const ADMIN_NAV: readonly { key: NavKey; label: string; href: string; per
   { key: 'stock', label: 'Stock', href: '/admin/stock', permission: 'stock.adjust' },
   { key: 'mail', label: 'Mail', href: '/admin/mail', permission: 'outbox.retry' },
   { key: 'notifications', label: 'Notifications', href: '/admin/notifications', permission: 'notifications.view' },
+  { key: 'webhooks', label: 'Webhooks', href: '/admin/webhooks', permission: 'webhooks.manage' },
   { key: 'staff', label: 'Staff', href: '/admin/staff', permission: 'staff.manage' },
   { key: 'settings', label: 'Settings', href: '/admin/settings', permission: 'settings.edit' },
   { key: 'backups', label: 'Backups', href: '/admin/backups', permission: 'settings.edit' },
