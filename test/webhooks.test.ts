@@ -36,8 +36,8 @@ for (const { kind, skip } of DB_KINDS) {
       await addProducts(t.ctx, basicCatalog);
       token = await staffToken(t, 'owner');
       receiver = await startWebhookReceiver();
-      // A long poll and a short timeout: the tests drive it with runOnce().
-      worker = startOutboxWorker(t.ctx, { mailer, pollMs: 600_000, webhookTimeoutMs: 500 });
+      // A short timeout; the tests drive it with runOnce().
+      worker = startOutboxWorker(t.ctx, { mailer, manual: true, webhookTimeoutMs: 500 });
     });
     after(async () => {
       await worker?.stop();
@@ -200,18 +200,20 @@ for (const { kind, skip } of DB_KINDS) {
       const { endpoint } = await register(['order.placed']);
       receiver.answer({ status: 503 });
       await t.ctx.db.update(webhookEndpoints).set({ consecutiveFailures: 19 }).where(eq(webhookEndpoints.id, endpoint.id));
-      await placeTestOrder(t);
-      await placeTestOrder(t);
       const before = receiver.received.length;
+      await placeTestOrder(t);
       await drain();
-      assert.equal(receiver.received.length, before + 1, 'the second delivery is not tried once the endpoint is off');
+      // Deliveries of one batch go out in parallel, so the second order comes after the 20th failure.
+      await placeTestOrder(t);
+      await drain();
+      assert.equal(receiver.received.length, before + 1, 'nothing more is sent once the endpoint is off');
       const shown = (await t.app.inject({ url: `/api/v1/admin/webhooks/${endpoint.id}`, headers: auth(token) })).json();
       assert.equal(shown.status, 'disabled');
       assert.match(shown.disabledReason, /20 failed deliveries in a row/);
       const mails = await t.ctx.db.select().from(outbox).where(and(eq(outbox.template, 'webhook_disabled'), eq(outbox.recipient, owner.email)));
       assert.equal(mails.length, 1, 'the owner is told once');
       const log = await deliveries(endpoint.id);
-      assert.deepEqual(log.map((d) => d.status).sort(), ['failed', 'pending'], 'the second is failed once the worker meets it');
+      assert.deepEqual(log.map((d) => d.status), ['pending'], 'an order placed while the endpoint is off makes no delivery');
 
       receiver.answer({ status: 200 });
       const enabled = await t.app.inject({ method: 'POST', url: `/api/v1/admin/webhooks/${endpoint.id}/enable`, headers: auth(token) });
@@ -270,7 +272,7 @@ for (const { kind, skip } of DB_KINDS) {
       for (const url of ['http://127.0.0.1:4500/hooks', 'http://localhost:4500/hooks', 'http://10.1.2.3/x', 'http://192.168.1.10/x', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://[::ffff:127.0.0.1]/x']) {
         const res = await t.app.inject({ method: 'POST', url: '/api/v1/admin/webhooks', headers: auth(token), payload: { url, events: ['order.placed'] } });
         assert.equal(res.statusCode, 422, `${url}: ${res.body}`);
-        assert.match(res.json().error.fields.url, /private network address/, url);
+        assert.match(res.json().error.details.fields.url, /private network address/, url);
       }
       assert.equal((await t.ctx.db.select().from(webhookEndpoints)).length, 0);
     });
@@ -281,7 +283,7 @@ for (const { kind, skip } of DB_KINDS) {
         // Registered while allowed (as if DNS pointed elsewhere then), delivered while not.
         const [endpoint] = await t.ctx.db.insert(webhookEndpoints).values({ url: receiver.url, events: ['order.placed'], secret: 'whsec_test' }).returning();
         await enqueueWebhook(t.ctx.db, endpoint!.id, { id: 'evt_1', type: 'order.placed', createdAt: new Date().toISOString(), data: {} });
-        const worker = startOutboxWorker(t.ctx, { mailer: { send: async () => {} }, pollMs: 600_000 });
+        const worker = startOutboxWorker(t.ctx, { mailer: { send: async () => {} }, manual: true });
         await worker.runOnce();
         await worker.stop();
         assert.equal(receiver.received.length, 0);

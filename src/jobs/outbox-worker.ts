@@ -33,6 +33,8 @@ export type OutboxWorkerOptions = {
   leaseMs?: number;
   /** How long a webhook receiver may take to answer before the attempt counts as failed. */
   webhookTimeoutMs?: number;
+  /** Deliver only when runOnce() is called: no polling, no listening (tests and scripts that count deliveries). */
+  manual?: boolean;
 };
 
 export type OutboxWorker = {
@@ -42,7 +44,7 @@ export type OutboxWorker = {
   stop(): Promise<void>;
 };
 
-export const OUTBOX_DEFAULTS = { pollMs: 5_000, batchSize: 10, leaseMs: 5 * 60_000, webhookTimeoutMs: 10_000 } as const;
+export const OUTBOX_DEFAULTS = { pollMs: 5_000, batchSize: 10, leaseMs: 5 * 60_000, webhookTimeoutMs: 10_000, manual: false } as const;
 
 /** `<outbox-42@shop.example>`: one id per outbox row, the same on every attempt. */
 export function outboxMessageId(rowId: number, publicUrl: string): string {
@@ -121,9 +123,11 @@ export function startOutboxWorker(ctx: AppContext, options: OutboxWorkerOptions)
       });
   };
 
-  ctx.database.listen(OUTBOX_CHANNEL, wake).catch((err) => log.warn({ err }, 'cannot listen for new outbox rows; polling only'));
-  // Rows left from before a restart go out right away.
-  wake();
+  if (!opts.manual) {
+    ctx.database.listen(OUTBOX_CHANNEL, wake).catch((err) => log.warn({ err }, 'cannot listen for new outbox rows; polling only'));
+    // Rows left from before a restart go out right away.
+    wake();
+  }
 
   return {
     runOnce,
