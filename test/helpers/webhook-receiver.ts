@@ -11,6 +11,8 @@ export type WebhookReceiver = {
   received: ReceivedWebhook[];
   /** How to answer the next requests (default 200 at once). */
   answer(a: Answer | ((req: ReceivedWebhook) => Answer)): void;
+  /** Answers every request held by `hang` with `status`. */
+  release(status?: number): void;
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
 };
@@ -45,6 +47,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received,
     answer(a) {
       how = typeof a === 'function' ? a : () => a;
+    },
+    release(status = 200) {
+      for (const res of hanging) res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+      hanging.clear();
     },
     async waitFor(n, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
