@@ -25,6 +25,8 @@ export const products = pgTable(
       .references(() => categories.id),
     /** Ordered name → value pairs shown as the specifications table. */
     specifications: jsonb('specifications').$type<Specification[]>().notNull().default([]),
+    /** Sales-tax category: states exempt some (clothing, groceries); see the tax table in settings. */
+    taxCategory: text('tax_category').notNull().default('general'),
     featured: boolean('featured').notNull().default(false),
     /** Hidden products stay for old orders but leave the storefront. */
     active: boolean('active').notNull().default(true),
@@ -66,11 +68,18 @@ export const variants = pgTable(
     currency: text('currency').notNull().default('USD'),
     stock: integer('stock').notNull().default(0),
     position: integer('position').notNull().default(0),
+    /** The packed weight of one unit, in grams; drives shipping rates and labels. Null until staff enter it. */
+    weightGrams: integer('weight_grams'),
+    /** The packed size of one unit in millimetres (null when unknown: the package preset is used). */
+    lengthMm: integer('length_mm'),
+    widthMm: integer('width_mm'),
+    heightMm: integer('height_mm'),
   },
   (t) => [
     index('variants_product_idx').on(t.productId, t.position),
     check('variants_stock_non_negative', sql`${t.stock} >= 0`),
     check('variants_price_non_negative', sql`${t.price} >= 0`),
+    check('variants_weight_positive', sql`${t.weightGrams} is null or ${t.weightGrams} > 0`),
   ],
 );
 
