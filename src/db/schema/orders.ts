@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts } from './columns.ts';
 import { variants } from './catalog.ts';
+import type { TaxJurisdiction } from '../../domain/tax/tax-table.ts';
 
 export type Address = {
   name: string;
@@ -33,6 +34,10 @@ export const orders = pgTable(
     total: integer('total').notNull(),
     /** Tax rate applied, in basis points (600 = 6%). */
     taxRateBp: integer('tax_rate_bp').notNull().default(0),
+    /** The part of `tax` charged on shipping. */
+    shippingTax: integer('shipping_tax').notNull().default(0),
+    /** `tax` by taxing authority (state, county, city), as the tax provider split it. */
+    taxBreakdown: jsonb('tax_breakdown').$type<TaxJurisdiction[]>().notNull().default([]),
     holdReason: text('hold_reason'),
     cartId: text('cart_id'),
     createdAt: createdAt(),
@@ -80,6 +85,8 @@ export const orderItems = pgTable(
     lineTotal: integer('line_total').notNull(),
     /** This line's share of the order's tax, so refunds can return it exactly. */
     tax: integer('tax').notNull().default(0),
+    /** The product's sales-tax category when it was bought (general, clothing, groceries). */
+    taxCategory: text('tax_category').notNull().default('general'),
     /** Units in an open or finished return/exchange/refund case (per-line counter). */
     returnRequestedQuantity: integer('return_requested_quantity').notNull().default(0),
     /** Units physically received back. */

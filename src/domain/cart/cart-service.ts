@@ -9,8 +9,10 @@ import { cartItems, carts, productImages, products, variants } from '../../db/sc
 import { imageUrl } from '../catalog/catalog-repo.ts';
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { randomToken } from '../shared/ids.ts';
-import type { ShippingMethod, StoreSettings } from '../settings/store-settings.ts';
-import { computeTotals, type Totals } from '../checkout/totals.ts';
+import type { StoreSettings } from '../settings/store-settings.ts';
+import { computeTotals, type Totals, type TotalsChoice } from '../checkout/totals.ts';
+
+export type { TotalsChoice };
 
 /** Most units of one product variant per order: enough for any household, too few for resellers. */
 export const MAX_PER_LINE = 20;
@@ -29,6 +31,9 @@ export type CartLine = {
   lineTotal: number;
   /** Units that can be bought right now (0 when the product left the catalog). */
   available: number;
+  /** One unit's shipping weight (null when not recorded) and the product's sales-tax category. */
+  weightGrams: number | null;
+  taxCategory: string;
 };
 
 export type CartView = {
@@ -38,12 +43,12 @@ export type CartView = {
   itemCount: number;
   currency: string;
   totals: Totals;
+  /** The state the totals were estimated for, when known. */
+  state?: string;
   /** Set once the cart became an order; it is read-only from then on. */
   orderId: string | null;
 };
 
-/** What the totals are estimated for: the shipping method and the destination state. */
-export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string };
 
 export type CartItemInput = { sku: string; quantity: number };
 
@@ -95,6 +100,8 @@ export async function loadCartLines(conn: Conn, cartId: string, { images: withIm
       currency: variants.currency,
       stock: variants.stock,
       quantity: cartItems.quantity,
+      weightGrams: variants.weightGrams,
+      taxCategory: products.taxCategory,
     })
     .from(cartItems)
     .innerJoin(variants, eq(variants.id, cartItems.variantId))
@@ -120,6 +127,8 @@ export async function loadCartLines(conn: Conn, cartId: string, { images: withIm
     quantity: r.quantity,
     lineTotal: r.unitPrice * r.quantity,
     available: r.active ? Math.max(0, r.stock) : 0,
+    weightGrams: r.weightGrams,
+    taxCategory: r.taxCategory,
   }));
 }
 
@@ -134,6 +143,7 @@ export async function getCartView(conn: Conn, settings: StoreSettings, id: strin
     itemCount: lines.reduce((n, l) => n + l.quantity, 0),
     currency: settings.currency,
     totals: computeTotals(settings, lines, choice),
+    ...(choice.state ? { state: choice.state } : {}),
     orderId: cart.orderId,
   };
 }

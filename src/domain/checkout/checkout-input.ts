@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { CARD_FIELDS } from '../payments/provider.ts';
-import { SHIPPING_METHODS } from './totals.ts';
+import { SHIPPING_METHODS } from './shipping-rates.ts';
 import { US_STATE_CODES, isUsState, type UsState } from './us-states.ts';
 
 const required = (message: string) => ({ error: message });

@@ -21,7 +21,7 @@ import { lineName, snapshotOf } from './checkout-snapshot.ts';
 import { claimKey, rememberAnswer, releaseClaim, replayed, type PaymentSessionAnswer } from './checkout-answers.ts';
 import { settlePayment } from './place-order.ts';
 import type { OrderReceipt } from './order-receipt.ts';
-import { computeTotals } from './totals.ts';
+import { quoteTotals } from './totals.ts';
 
 export type StartCheckoutArgs = {
   cartId: string;
@@ -63,7 +63,7 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
   const settings = ctx.settings();
   // Whether the cart became an order meanwhile is settled under the cart's row lock when the order is made.
   const lines = await loadCartLines(ctx.db, cartId, { images: false });
-  const cart = { lines, totals: computeTotals(settings, lines, { shippingMethod: input.shippingMethod, state: input.shippingAddress.state }) };
+  const cart = { lines, totals: await quoteTotals(ctx.tax, settings, lines, { shippingMethod: input.shippingMethod, state: input.shippingAddress.state }) };
   if (cart.lines.length === 0) throw new DomainError('conflict', 'The cart is empty: add products before checking out.');
   // Refuse before the shopper pays when a shortage is already visible; the order
   // transaction still decides, since stock may run out while they pay.

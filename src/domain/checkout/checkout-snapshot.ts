@@ -17,8 +17,9 @@ export type SnapshotLine = {
   unitPrice: number;
   quantity: number;
   lineTotal: number;
-  /** This line's share of the tax. */
+  /** This line's share of the tax, and the category it was taxed as. */
   tax: number;
+  taxCategory?: string;
 };
 
 export type CheckoutSnapshot = {
@@ -27,7 +28,8 @@ export type CheckoutSnapshot = {
   shippingAddress: Address;
   shippingMethod: ShippingMethod;
   lines: SnapshotLine[];
-  totals: Pick<Totals, 'subtotal' | 'shipping' | 'tax' | 'total' | 'taxRateBp'>;
+  /** shippingTax and jurisdictions are absent from sessions opened before they were recorded. */
+  totals: Pick<Totals, 'subtotal' | 'shipping' | 'tax' | 'total' | 'taxRateBp'> & Partial<Pick<Totals, 'shippingTax' | 'jurisdictions'>>;
 };
 
 export function snapshotOf(input: CheckoutInput, lines: CartLine[], totals: Totals): CheckoutSnapshot {
@@ -48,8 +50,17 @@ export function snapshotOf(input: CheckoutInput, lines: CartLine[], totals: Tota
       quantity: l.quantity,
       lineTotal: l.lineTotal,
       tax: totals.lineTax[i]!,
+      taxCategory: l.taxCategory,
     })),
-    totals: { subtotal: totals.subtotal, shipping: totals.shipping, tax: totals.tax, total: totals.total, taxRateBp: totals.taxRateBp },
+    totals: {
+      subtotal: totals.subtotal,
+      shipping: totals.shipping,
+      tax: totals.tax,
+      total: totals.total,
+      taxRateBp: totals.taxRateBp,
+      shippingTax: totals.shippingTax,
+      jurisdictions: totals.jurisdictions,
+    },
   };
 }
 

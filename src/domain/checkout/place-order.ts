@@ -165,6 +165,8 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
         tax: snap.totals.tax,
         total: snap.totals.total,
         taxRateBp: snap.totals.taxRateBp,
+        shippingTax: snap.totals.shippingTax ?? 0,
+        taxBreakdown: snap.totals.jurisdictions ?? [],
         cartId: payment.cartId,
       })
       .onConflictDoNothing({ target: orders.number })
@@ -186,6 +188,7 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
         quantity: l.quantity,
         lineTotal: l.lineTotal,
         tax: l.tax,
+        taxCategory: l.taxCategory ?? 'general',
         position,
       })),
     )

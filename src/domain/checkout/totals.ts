@@ -1,72 +1,79 @@
 // What an order costs: subtotal, shipping, sales tax and total, from catalog prices and
-// store settings only. Pure: the cart page, the checkout page and order creation all
-// call this one function, so the amount shown is the amount charged.
-import { allocate, applyRate } from '../shared/money.ts';
+// store settings only. The cart page, the checkout page and order creation all call these
+// functions, so the amount shown is the amount charged. Shipping comes from the store's
+// zones and weight brackets (shipping-rates.ts); tax from a TaxProvider, the store's own
+// table by default (computeTotals is the table, synchronously, for cart estimates).
 import type { ShippingMethod, StoreSettings } from '../settings/store-settings.ts';
+import type { TaxProvider } from '../tax/tax-provider.ts';
+import { tableTax, type TaxJurisdiction, type TaxQuote, type TaxRequest } from '../tax/tax-table.ts';
+import { parcelGrams, shippingOptions, type ParcelLine } from './shipping-rates.ts';
 
-export const SHIPPING_METHODS = ['standard', 'express'] as const satisfies readonly ShippingMethod[];
-
-export type PricedLine = { unitPrice: number; quantity: number };
+export type PricedLine = ParcelLine & { unitPrice: number; taxCategory?: string };
 
 export type Totals = {
   subtotal: number;
   shipping: number;
+  /** All sales tax: the goods' and the shipping's. */
   tax: number;
   total: number;
   /** The sales-tax rate applied, in basis points; 0 when the state has none or is not known yet. */
   taxRateBp: number;
-  /** Each line's exact share of `tax` (same order as the lines); the shares add up to `tax`. */
+  /** Each line's exact share of the goods tax (same order as the lines). */
   lineTax: number[];
+  /** The part of `tax` charged on shipping (states such as West Virginia tax delivery). */
+  shippingTax: number;
+  /** How `tax` splits between taxing authorities; adds up to `tax`. */
+  jurisdictions: TaxJurisdiction[];
   /** True when standard shipping was free because of the free-shipping threshold. */
   freeShipping: boolean;
+  /** The parcel's weight as priced, grams. */
+  grams: number;
 };
 
-/** One shipping choice as the shopper sees it, with the price for this subtotal. */
-export type ShippingOption = { method: ShippingMethod; label: string; days: string; rate: number; free: boolean };
-
-const freeStandard = (settings: StoreSettings, subtotal: number) =>
-  settings.shipping.freeStandardFrom !== null && subtotal > 0 && subtotal >= settings.shipping.freeStandardFrom;
-
-export function shippingOptions(settings: StoreSettings, subtotal: number): ShippingOption[] {
-  return SHIPPING_METHODS.map((method) => {
-    const m = settings.shipping.methods[method];
-    const free = method === 'standard' && freeStandard(settings, subtotal);
-    return { method, label: m.label, days: m.days, rate: free ? 0 : m.rate, free };
-  });
-}
-
-/** Cents still to add before standard shipping is free; undefined when it already is or the store has no threshold. */
-export function amountToFreeShipping(settings: StoreSettings, subtotal: number): number | undefined {
-  const from = settings.shipping.freeStandardFrom;
-  return from === null || freeStandard(settings, subtotal) ? undefined : from - subtotal;
-}
-
-/** Sales-tax rate for a US state code, in basis points (0 where the store collects none). */
-export const taxRateFor = (settings: StoreSettings, state: string | undefined) => (state ? (settings.taxRates[state] ?? 0) : 0);
-
 /**
- * Totals for `lines` shipped with `shippingMethod` to `state` (omit the state while it is
- * not known: tax is then 0). Tax applies to the goods, not to shipping.
+ * What the totals are for: the shipping method, the destination state (omit while not known:
+ * tax is then 0 and shipping the flat rate), and `shippingRate`, a rate already paid that a
+ * change to the order keeps instead of today's rate.
  */
-export function computeTotals(
-  settings: StoreSettings,
-  lines: PricedLine[],
-  choice: { shippingMethod?: ShippingMethod; state?: string } = {},
-): Totals {
+export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string; shippingRate?: number };
+
+type Priced = { subtotal: number; shipping: number; freeShipping: boolean; grams: number; taxRequest: TaxRequest };
+
+function priceGoodsAndShipping(settings: StoreSettings, lines: PricedLine[], choice: TotalsChoice): Priced {
   const lineTotals = lines.map((l) => l.unitPrice * l.quantity);
   const subtotal = lineTotals.reduce((a, b) => a + b, 0);
-  const option = shippingOptions(settings, subtotal).find((o) => o.method === (choice.shippingMethod ?? 'standard'))!;
+  const grams = parcelGrams(settings, lines);
+  const option = shippingOptions(settings, { subtotal, grams, state: choice.state }).find((o) => o.method === (choice.shippingMethod ?? 'standard'))!;
   // An empty cart ships nothing.
-  const shipping = subtotal === 0 ? 0 : option.rate;
-  const taxRateBp = taxRateFor(settings, choice.state);
-  const tax = applyRate(subtotal, taxRateBp);
+  const rate = choice.shippingRate !== undefined && choice.shippingRate > 0 ? choice.shippingRate : option.rate;
+  const shipping = subtotal === 0 || option.free ? 0 : rate;
+  const taxRequest = { state: choice.state, shipping, lines: lines.map((l, i) => ({ amount: lineTotals[i]!, category: l.taxCategory ?? 'general' })) };
+  return { subtotal, shipping, freeShipping: option.free, grams, taxRequest };
+}
+
+function assemble(p: Priced, tax: TaxQuote): Totals {
   return {
-    subtotal,
-    shipping,
-    tax,
-    total: subtotal + shipping + tax,
-    taxRateBp,
-    lineTax: allocate(tax, lineTotals),
-    freeShipping: option.free,
+    subtotal: p.subtotal,
+    shipping: p.shipping,
+    tax: tax.tax,
+    total: p.subtotal + p.shipping + tax.tax,
+    taxRateBp: tax.rateBp,
+    lineTax: tax.lineTax,
+    shippingTax: tax.shippingTax,
+    jurisdictions: tax.jurisdictions,
+    freeShipping: p.freeShipping,
+    grams: p.grams,
   };
+}
+
+/** Totals with the store's own tax table: what the cart shows, and what a change to an order recomputes. */
+export function computeTotals(settings: StoreSettings, lines: PricedLine[], choice: TotalsChoice = {}): Totals {
+  const priced = priceGoodsAndShipping(settings, lines, choice);
+  return assemble(priced, tableTax(settings, priced.taxRequest));
+}
+
+/** Totals with tax from `provider`: what checkout charges. */
+export async function quoteTotals(provider: TaxProvider, settings: StoreSettings, lines: PricedLine[], choice: TotalsChoice): Promise<Totals> {
+  const priced = priceGoodsAndShipping(settings, lines, choice);
+  return assemble(priced, await provider.quote(settings, priced.taxRequest));
 }

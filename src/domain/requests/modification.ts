@@ -34,7 +34,7 @@ export type OrderForChange = {
 };
 
 /** One line of the order as it is now. */
-export type CurrentLine = { id: string; sku: string; name: string; unitPrice: number; quantity: number };
+export type CurrentLine = { id: string; sku: string; name: string; unitPrice: number; quantity: number; taxCategory?: string };
 
 export type PlannedLine = {
   id: string;
@@ -60,15 +60,12 @@ const sameAddress = (a: Address, b: Address) =>
   a.name === b.name && a.line1 === b.line1 && (a.line2 ?? '') === (b.line2 ?? '') && a.city === b.city && a.state === b.state && a.postalCode === b.postalCode;
 
 /**
- * The prices the order was sold at: the tax rate it was charged (unless the parcel now goes
- * to another state, which has its own rate) and the shipping rate paid at checkout. A later
- * price change in the settings never reaches an order that is only being trimmed.
+ * The tax rate the order was sold at (unless the parcel now goes to another state, which has
+ * its own rate): a later rate change in the settings never reaches an order being trimmed.
+ * The shipping rate paid at checkout is kept the same way (TotalsChoice.shippingRate).
  */
-function pricesAsOrdered(settings: StoreSettings, order: OrderForChange, state: string): StoreSettings {
-  const method = order.shippingMethod as ShippingMethod;
-  const taxRates = state === order.shippingAddress.state ? { ...settings.taxRates, [state]: order.taxRateBp } : settings.taxRates;
-  const methods = settings.shipping.methods[method] && order.shipping > 0 ? { ...settings.shipping.methods, [method]: { ...settings.shipping.methods[method], rate: order.shipping } } : settings.shipping.methods;
-  return { ...settings, taxRates, shipping: { ...settings.shipping, methods } };
+function taxAsOrdered(settings: StoreSettings, order: OrderForChange, state: string): StoreSettings {
+  return state === order.shippingAddress.state ? { ...settings, taxRates: { ...settings.taxRates, [state]: order.taxRateBp } } : settings;
 }
 
 /** Parses a new address; field errors are named `changes.shippingAddress.<field>`. */
@@ -118,9 +115,9 @@ export function planModification(settings: StoreSettings, order: OrderForChange,
   const shipTo = newAddress ?? order.shippingAddress;
   const kept = current.filter((l) => quantityOf(l) > 0);
   const totals = computeTotals(
-    pricesAsOrdered(settings, order, shipTo.state),
-    kept.map((l) => ({ unitPrice: l.unitPrice, quantity: quantityOf(l) })),
-    { shippingMethod: order.shippingMethod as ShippingMethod, state: shipTo.state },
+    taxAsOrdered(settings, order, shipTo.state),
+    kept.map((l) => ({ unitPrice: l.unitPrice, quantity: quantityOf(l), taxCategory: l.taxCategory })),
+    { shippingMethod: order.shippingMethod as ShippingMethod, state: shipTo.state, shippingRate: order.shipping },
   );
   if (totals.total > order.total) {
     // Lowering a quantity can cost free shipping; a new state can carry a higher tax rate.

@@ -193,6 +193,8 @@ async function approveChange(ctx: AppContext, tx: Tx, order: Order, request: Ord
       tax: plan.totals.tax,
       total: plan.totals.total,
       taxRateBp: plan.totals.taxRateBp,
+      shippingTax: plan.totals.shippingTax,
+      taxBreakdown: plan.totals.jurisdictions,
       updatedAt: now,
     })
     .where(eq(orders.id, order.id))

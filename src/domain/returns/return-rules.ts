@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import type { StoreSettings } from '../settings/store-settings.ts';
 import { applyRate } from '../shared/money.ts';
+import { refundJurisdictions, type TaxJurisdiction } from '../tax/tax-table.ts';
 import { MAX_UPLOAD_BYTES } from '../storage/images.ts';
 
 /** Why the customer wants to send something back, in the words they pick from. */
@@ -71,8 +72,11 @@ export type RefundableLine = {
 export type RefundQuote = {
   lines: { sku: string; quantity: number; goods: number; tax: number }[];
   goods: number;
+  /** The lines' tax plus, when shipping goes back, the tax charged on it. */
   tax: number;
   shipping: number;
+  /** `tax` by taxing authority, exact across all of the order's refunds. */
+  jurisdictions: { code: string; tax: number }[];
   /** Restocking fee taken off, cents (0 when none applies). */
   fee: number;
   /** goods + tax + shipping − fee: what goes back to the card. */
@@ -86,8 +90,18 @@ export type RefundQuote = {
  */
 const taxOfUnits = (line: RefundableLine, units: number) => (line.lineQuantity > 0 ? Math.round((line.lineTax * units) / line.lineQuantity) : 0);
 
-/** The refund for these lines: price paid and tax share per unit, plus `shipping`, less the fee on the goods. */
-export function quoteRefund(lines: RefundableLine[], opts: { shipping: number; restockingFeeBp: number }): RefundQuote {
+/** How the order's tax was split (its jurisdictions) and how much of it earlier refunds gave back. */
+export type OrderTax = { jurisdictions: TaxJurisdiction[]; refundedBefore: number };
+
+/**
+ * The refund for these lines: price paid and tax share per unit, plus `shipping` and its
+ * tax, less the fee on the goods; the tax split over the order's jurisdictions.
+ */
+export function quoteRefund(
+  lines: RefundableLine[],
+  opts: { shipping: number; shippingTax: number; restockingFeeBp: number },
+  orderTax: OrderTax = { jurisdictions: [], refundedBefore: 0 },
+): RefundQuote {
   const quoted = lines.map((l) => ({
     sku: l.sku,
     quantity: l.quantity,
@@ -95,16 +109,19 @@ export function quoteRefund(lines: RefundableLine[], opts: { shipping: number; r
     tax: taxOfUnits(l, l.refundedBefore + l.quantity) - taxOfUnits(l, l.refundedBefore),
   }));
   const goods = quoted.reduce((n, l) => n + l.goods, 0);
-  const tax = quoted.reduce((n, l) => n + l.tax, 0);
+  const tax = quoted.reduce((n, l) => n + l.tax, 0) + opts.shippingTax;
   const fee = applyRate(goods, opts.restockingFeeBp);
-  return { lines: quoted, goods, tax, shipping: opts.shipping, fee, amount: goods + tax + opts.shipping - fee };
+  const jurisdictions = refundJurisdictions(orderTax.jurisdictions, orderTax.refundedBefore, tax);
+  return { lines: quoted, goods, tax, shipping: opts.shipping, jurisdictions, fee, amount: goods + tax + opts.shipping - fee };
 }
 
 /** The store's policy for one case: the fee only when the customer changed their mind; shipping by setting or our mistake. */
-export function refundPolicy(settings: StoreSettings, reason: string, orderShipping: number, shippingRefundedBefore: boolean) {
+export function refundPolicy(settings: StoreSettings, reason: string, order: { shipping: number; shippingTax: number }, shippingRefundedBefore: boolean) {
   const ours = (OUR_MISTAKE as readonly string[]).includes(reason);
+  const back = !shippingRefundedBefore && (settings.returns.refundShipping || ours);
   return {
     restockingFeeBp: ours ? 0 : settings.returns.restockingFeeBp,
-    shipping: !shippingRefundedBefore && (settings.returns.refundShipping || ours) ? orderShipping : 0,
+    shipping: back ? order.shipping : 0,
+    shippingTax: back ? order.shippingTax : 0,
   };
 }

@@ -19,15 +19,19 @@ import { RETURN_TYPES } from './return-states.ts';
 
 /** What refunding the case would pay now, and how it is made up; call with the order row locked (or to preview). */
 export async function quoteForCase(ctx: AppContext, tx: Conn, order: Order, rc: ReturnCase, items: CaseItem[]): Promise<RefundQuote> {
+  // What earlier refunded cases gave back: whether shipping went already, and how much tax.
   const [earlier] = await tx
-    .select({ id: orderEvents.id })
+    .select({
+      shippingBack: sql<boolean>`coalesce(bool_or(coalesce((${orderEvents.details}->>'shipping')::int, 0) > 0), false)`,
+      taxBack: sql<number>`coalesce(sum((${orderEvents.details}->>'tax')::int), 0)::int`,
+    })
     .from(orderEvents)
-    .where(and(eq(orderEvents.orderId, order.id), eq(orderEvents.type, 'return'), sql`coalesce((${orderEvents.details}->>'shipping')::int, 0) > 0`))
-    .limit(1);
-  const policy = refundPolicy(ctx.settings(), rc.reason, order.shipping, !!earlier);
+    .where(and(eq(orderEvents.orderId, order.id), eq(orderEvents.type, 'return'), sql`${orderEvents.details} ? 'refundId'`));
+  const policy = refundPolicy(ctx.settings(), rc.reason, order, earlier?.shippingBack ?? false);
   return quoteRefund(
     items.map((i) => ({ sku: i.sku, unitPrice: i.unitPrice, quantity: i.quantity, lineQuantity: i.lineQuantity, lineTax: i.lineTax, refundedBefore: i.refundedQuantity })),
     policy,
+    { jurisdictions: order.taxBreakdown, refundedBefore: earlier?.taxBack ?? 0 },
   );
 }
 
@@ -65,7 +69,7 @@ export async function refundReturn(ctx: AppContext, ref: string, actor: Actor): 
       .join(', ');
     const moved = await move(ctx, tx, order, rc, 'refunded', actor, {
       set: { refundId: requested?.refund.id ?? null },
-      details: { refundId: requested?.refund.id ?? null, amount, goods: quote.goods, tax: quote.tax, shipping: quote.shipping, fee: quote.fee },
+      details: { refundId: requested?.refund.id ?? null, amount, goods: quote.goods, tax: quote.tax, shipping: quote.shipping, fee: quote.fee, jurisdictions: quote.jurisdictions },
       message: `refund of ${money(amount)} requested (${made})`,
     });
     await emailCustomer(ctx, tx, 'return_refunded', order, moved, items, { refund: requested?.info ?? null });

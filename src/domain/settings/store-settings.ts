@@ -4,6 +4,23 @@ import { z } from 'zod';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24-hour)');
 const cents = z.number().int().min(0);
+const stateCode = z.string().regex(/^[A-Z]{2}$/);
+
+/** One shipping zone: the states it covers and its rates by parcel weight. */
+const shippingZone = z.object({
+  name: z.string().min(1).max(60),
+  states: z.array(stateCode).min(1),
+  /** Standard shipping is free from this subtotal up; null = never free here; absent = the store-wide threshold. */
+  freeStandardFrom: cents.nullable().optional(),
+  /** Ascending by weight; the last bracket (upToGrams null) takes every heavier parcel. */
+  brackets: z
+    .array(z.object({ upToGrams: z.number().int().min(1).nullable(), standard: cents, express: cents }))
+    .min(1)
+    .refine((b) => b.at(-1)!.upToGrams === null && b.slice(0, -1).every((x, i) => x.upToGrams !== null && (i === 0 || x.upToGrams > b[i - 1]!.upToGrams!)), {
+      message: 'Give weights in ascending order and end with an "over" bracket for heavier parcels.',
+    }),
+});
+export type ShippingZone = z.infer<typeof shippingZone>;
 
 export const settingsSchema = z.object({
   storeName: z.string().min(1).max(80).default('CasanovaSpace'),
@@ -52,6 +69,13 @@ export const settingsSchema = z.object({
         .prefault({}),
       /** Standard shipping is free from this subtotal up (cents); null turns it off. */
       freeStandardFrom: cents.nullable().default(7500),
+      /**
+       * Rates by destination and parcel weight. A state in no zone (and a cart whose state is
+       * not known yet) pays the flat `methods` rates above.
+       */
+      zones: z.array(shippingZone).default([]),
+      /** What a variant without a recorded weight counts as, in grams, when a rate depends on weight. */
+      defaultItemGrams: z.number().int().min(1).max(100_000).default(500),
     })
     .prefault({}),
   /** One reminder to shoppers who typed their email at checkout and left without paying. */
@@ -63,7 +87,26 @@ export const settingsSchema = z.object({
     })
     .prefault({}),
   /** Sales tax by US state code, in basis points (600 = 6%). */
-  taxRates: z.record(z.string().regex(/^[A-Z]{2}$/), z.number().int().min(0).max(2000)).default({ WV: 600 }),
+  taxRates: z.record(stateCode, z.number().int().min(0).max(2000)).default({ WV: 600 }),
+  /**
+   * What each state leaves out of sales tax. West Virginia taxes delivery charges and
+   * exempts food for home consumption; a state not listed taxes goods only.
+   */
+  taxRules: z
+    .record(stateCode, z.object({ shippingTaxable: z.boolean().default(false), exemptCategories: z.array(z.enum(['general', 'clothing', 'groceries'])).default([]) }))
+    .default({ WV: { shippingTaxable: true, exemptCategories: ['groceries'] } }),
+  /**
+   * Economic-nexus thresholds: sales (cents) and transactions in a calendar year above which a
+   * state expects the shop to register and collect. Most states use $100,000 (some also 200
+   * transactions); `states` holds the exceptions the owner enters.
+   */
+  nexus: z
+    .object({
+      sales: cents.default(10_000_000),
+      transactions: z.number().int().min(1).nullable().default(200),
+      states: z.record(stateCode, z.object({ sales: cents, transactions: z.number().int().min(1).nullable() })).default({}),
+    })
+    .prefault({}),
   returns: z
     .object({
       windowDays: z.number().int().min(0).max(365).default(30),

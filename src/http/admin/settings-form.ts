@@ -7,6 +7,7 @@ import type { StoreSettings } from '../../domain/settings/store-settings.ts';
 import { BEFORE_SHIPPING, type OrderStatus } from '../../domain/orders/order-states.ts';
 import { isUsState } from '../../domain/checkout/us-states.ts';
 import { centsOf } from './catalog-form.ts';
+import { dollars, nexusStatesToText, parseNexusStates, parseTaxRules, parseZones, taxRulesToText, zonesToText } from './shipping-tax-form.ts';
 import { list, text, type FormErrors, type FormValues } from './views/form.tsx';
 
 /** ISO weekday number → name, Monday first. */
@@ -34,7 +35,6 @@ const REQUIRED = [
   'shipping.methods.express.days',
 ];
 
-const dollars = (cents: number) => (cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2));
 const percent = (bp: number) => (bp % 100 === 0 ? String(bp / 100) : (bp / 100).toFixed(2).replace(/0$/, ''));
 
 export function settingsToForm(s: StoreSettings): FormValues {
@@ -50,9 +50,15 @@ export function settingsToForm(s: StoreSettings): FormValues {
     'serviceHours.firstReplyHours': String(s.serviceHours.firstReplyHours),
     orderNumberPrefix: s.orderNumberPrefix,
     'shipping.freeStandardFrom': s.shipping.freeStandardFrom === null ? '' : dollars(s.shipping.freeStandardFrom),
+    'shipping.zones': zonesToText(s.shipping.zones),
+    'shipping.defaultItemGrams': String(s.shipping.defaultItemGrams),
     taxRates: Object.entries(s.taxRates)
       .map(([state, bp]) => `${state} ${percent(bp)}`)
       .join('\n'),
+    taxRules: taxRulesToText(s.taxRules),
+    'nexus.sales': dollars(s.nexus.sales),
+    'nexus.transactions': s.nexus.transactions === null ? '' : String(s.nexus.transactions),
+    'nexus.states': nexusStatesToText(s.nexus.states),
     'returns.windowDays': String(s.returns.windowDays),
     'returns.refundShipping': s.returns.refundShipping ? 'on' : undefined,
     'returns.restockingFeeBp': percent(s.returns.restockingFeeBp),
@@ -132,6 +138,17 @@ export function formToSettings(current: StoreSettings, form: FormValues): { inpu
     taxRates[state] = basisPoints(m[2]!) as number;
   }
 
+  // Text areas read as a whole: one bad line keeps the current value and names the line.
+  const readLines = <T>(name: string, fallback: T, parse: (v: string) => T | string): T => {
+    const result = parse(text(form, name));
+    if (typeof result !== 'string') return result;
+    errors[name] = result;
+    return fallback;
+  };
+  const zones = readLines('shipping.zones', current.shipping.zones, parseZones);
+  const taxRules = readLines('taxRules', current.taxRules, parseTaxRules);
+  const nexusStates = readLines('nexus.states', current.nexus.states, parseNexusStates);
+
   const autoApprove = list(form, 'requests.autoApproveCancelIn').filter((s): s is OrderStatus => (BEFORE_SHIPPING as readonly string[]).includes(s));
 
   const method = (m: 'standard' | 'express') => ({
@@ -156,8 +173,16 @@ export function formToSettings(current: StoreSettings, form: FormValues): { inpu
     shipping: {
       methods: { standard: method('standard'), express: method('express') },
       freeStandardFrom: str('shipping.freeStandardFrom') === '' ? null : read('shipping.freeStandardFrom', current.shipping.freeStandardFrom, cents),
+      zones,
+      defaultItemGrams: read('shipping.defaultItemGrams', current.shipping.defaultItemGrams, whole),
     },
     taxRates: errors.taxRates ? current.taxRates : taxRates,
+    taxRules,
+    nexus: {
+      sales: read('nexus.sales', current.nexus.sales, cents),
+      transactions: str('nexus.transactions') === '' ? null : read('nexus.transactions', current.nexus.transactions, whole),
+      states: nexusStates,
+    },
     returns: {
       windowDays: read('returns.windowDays', current.returns.windowDays, whole),
       refundShipping: str('returns.refundShipping') !== '',
@@ -199,6 +224,6 @@ function parseIntervals(value: string): { start: string; end: string }[] | strin
 export function fieldOfPath(path: string): string {
   const weekly = /^serviceHours\.weekly\.([1-7])/.exec(path);
   if (weekly) return `hours.${weekly[1]}`;
-  for (const group of ['taxRates', 'serviceHours.holidays', 'requests.autoApproveCancelIn']) if (path.startsWith(group)) return group;
+  for (const group of ['taxRates', 'taxRules', 'shipping.zones', 'nexus.states', 'serviceHours.holidays', 'requests.autoApproveCancelIn']) if (path.startsWith(group)) return group;
   return path;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { addItem, createCart, getCartView, MAX_PER_LINE, removeItem, setQuantity, type CartView } from '../../domain/cart/cart-service.ts';
-import { SHIPPING_METHODS } from '../../domain/checkout/totals.ts';
+import { SHIPPING_METHODS } from '../../domain/checkout/shipping-rates.ts';
 import { US_STATE_CODES } from '../../domain/checkout/us-states.ts';
 import { errors } from './schemas.ts';
 

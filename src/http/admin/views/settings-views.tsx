@@ -24,7 +24,13 @@ export const SETTINGS_LABELS: Record<string, string> = {
   'shipping.methods.express.rate': 'Express: price ($)',
   'shipping.methods.express.days': 'Express: delivery time',
   'shipping.freeStandardFrom': 'Free standard shipping from ($)',
+  'shipping.zones': 'Shipping zones (rates by weight)',
+  'shipping.defaultItemGrams': 'Weight of an item without one (grams)',
   taxRates: 'Sales tax by state',
+  taxRules: 'What each state leaves untaxed',
+  'nexus.sales': 'Economic nexus: sales per year ($)',
+  'nexus.transactions': 'Economic nexus: transactions per year',
+  'nexus.states': 'States with other nexus thresholds',
   'returns.windowDays': 'Return window (days)',
   'returns.refundShipping': 'Refund the original shipping cost when goods are returned',
   'returns.restockingFeeBp': 'Restocking fee (%)',
@@ -101,6 +107,12 @@ export function SettingsView({ values, errors = {}, csrf }: { values: FormValues
             </div>
           ))}
           {f('shipping.freeStandardFrom', { inputMode: 'decimal', hint: 'Order subtotal from which standard shipping is free. Leave empty for never.', class: 'short' })}
+          {f('shipping.zones', {
+            type: 'textarea',
+            rows: 4,
+            hint: 'One zone per line: a name, its states, then weight brackets with the standard / express price, ending with “over”; optionally “free from 50” or “never free”. For example: Nearby: WV OH PA | up to 1 kg 5.95 / 14.95 | over 9.95 / 24.95 | free from 50. States in no zone pay the prices above.',
+          })}
+          {f('shipping.defaultItemGrams', { inputMode: 'numeric', hint: 'Used for the parcel weight when a variant has no weight recorded.', class: 'short' })}
         </fieldset>
 
         <fieldset>
@@ -109,6 +121,21 @@ export function SettingsView({ values, errors = {}, csrf }: { values: FormValues
             type: 'textarea',
             rows: 4,
             hint: 'One state per line: the two-letter code and the rate in percent, e.g. WV 6. States not listed pay no sales tax.',
+            class: 'short',
+          })}
+          {f('taxRules', {
+            type: 'textarea',
+            rows: 3,
+            hint: 'One state per line: whether shipping is taxed and which product categories are exempt (general, clothing, groceries), e.g. WV: shipping taxed; exempt groceries. A state not listed taxes goods only.',
+          })}
+          <div class="row">
+            {f('nexus.sales', { inputMode: 'decimal' })}
+            {f('nexus.transactions', { inputMode: 'numeric', hint: 'Leave empty when only sales count.' })}
+          </div>
+          {f('nexus.states', {
+            type: 'textarea',
+            rows: 3,
+            hint: 'States whose thresholds differ: the code, sales in dollars and optionally transactions, e.g. CA 500000 or NY 500000 100. The dashboard compares this year’s sales per state with them.',
             class: 'short',
           })}
         </fieldset>

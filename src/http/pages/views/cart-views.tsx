@@ -1,7 +1,7 @@
 // Cart page: lines with quantity forms, totals, the way to checkout. Pure: data in, markup out.
 import type { CartLine, CartView } from '../../../domain/cart/cart-service.ts';
 import { MAX_PER_LINE } from '../../../domain/cart/cart-service.ts';
-import { amountToFreeShipping } from '../../../domain/checkout/totals.ts';
+import { amountToFreeShipping } from '../../../domain/checkout/shipping-rates.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { TotalsList } from './parts.tsx';
@@ -46,7 +46,7 @@ export function CartPageView({ view, settings, flash }: { view: CartView | undef
   }
   const c = view.currency;
   const t = view.totals;
-  const toFree = amountToFreeShipping(settings, t.subtotal);
+  const toFree = amountToFreeShipping(settings, { subtotal: t.subtotal, grams: t.grams, state: view.state });
   const blocked = view.lines.some((l) => l.quantity > l.available);
   return (
     <>

@@ -2,7 +2,8 @@
 // Pure components: data in, markup out. Field names are the form's; errors are keyed by them.
 import type { CartView } from '../../../domain/cart/cart-service.ts';
 import type { OrderReceipt } from '../../../domain/checkout/order-receipt.ts';
-import { shippingOptions, type Totals } from '../../../domain/checkout/totals.ts';
+import { freeStandardFrom, shippingOptions } from '../../../domain/checkout/shipping-rates.ts';
+import type { Totals } from '../../../domain/checkout/totals.ts';
 import { US_STATES, isUsState } from '../../../domain/checkout/us-states.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
@@ -98,15 +99,18 @@ function StateSelect({ values, errors }: { values: CheckoutValues; errors: Check
   );
 }
 
-function ShippingMethods({ settings, subtotal, values, errors, currency }: { settings: StoreSettings; subtotal: number; values: CheckoutValues; errors: CheckoutErrors; currency: string }) {
+function ShippingMethods({ settings, totals, values, errors, currency }: { settings: StoreSettings; totals: Totals; values: CheckoutValues; errors: CheckoutErrors; currency: string }) {
   const chosen = values.shippingMethod ?? 'standard';
-  const threshold = settings.shipping.freeStandardFrom;
+  const typed = values.state?.toUpperCase();
+  const state = typed && isUsState(typed) ? typed : undefined;
+  const threshold = freeStandardFrom(settings, state);
+  const options = shippingOptions(settings, { subtotal: totals.subtotal, grams: totals.grams, state });
   return (
     <fieldset class={errors.shippingMethod ? 'invalid' : undefined} aria-describedby={errors.shippingMethod ? 'shippingMethod-error' : undefined}>
       <legend>Shipping method</legend>
       <FieldError id="shippingMethod" error={errors.shippingMethod} />
       <div class="choices">
-        {shippingOptions(settings, subtotal).map((o) => (
+        {options.map((o) => (
           <label class="choice">
             <input type="radio" name="shippingMethod" value={o.method} checked={o.method === chosen} required data-checkout-refresh />
             <span class="choice-name">{o.label}</span>
@@ -115,7 +119,7 @@ function ShippingMethods({ settings, subtotal, values, errors, currency }: { set
                 <>
                   <s class="price-was">
                     <span class="visually-hidden">Usually </span>
-                    {formatMoney(settings.shipping.methods[o.method].rate, currency)}
+                    {formatMoney(o.regular, currency)}
                   </s>{' '}
                   <strong>Free</strong>
                 </>
@@ -143,7 +147,10 @@ export function CheckoutTotals({ totals: t, settings, currency, shippingMethod, 
       rows={[
         ['Subtotal', formatMoney(t.subtotal, currency)],
         [`Shipping (${settings.shipping.methods[shippingMethod].label})`, t.shipping === 0 ? 'Free' : formatMoney(t.shipping, currency)],
-        [known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)})` : 'Sales tax', known ? formatMoney(t.tax, currency) : <span class="muted">Depends on state</span>],
+        [
+          known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)}${t.shippingTax > 0 ? ', shipping included' : ''})` : 'Sales tax',
+          known ? formatMoney(t.tax, currency) : <span class="muted">Depends on state</span>,
+        ],
       ]}
       total={['Total', formatMoney(t.total, currency)]}
     />
@@ -203,7 +210,7 @@ export function CheckoutPageView(p: CheckoutPageProps) {
             </div>
             <p class="hint">We ship within the United States, including its territories.</p>
           </fieldset>
-          <ShippingMethods settings={settings} subtotal={view.totals.subtotal} currency={currency} {...common} />
+          <ShippingMethods settings={settings} totals={view.totals} currency={currency} {...common} />
           <fieldset>
             <legend>Payment</legend>
             {p.payWith.embedded ? (
