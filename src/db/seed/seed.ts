@@ -5,9 +5,13 @@ import type { AppContext } from '../../context.ts';
 import { categories, productImages, products, storeSettings, variants } from '../schema.ts';
 import { storeImage } from '../../domain/storage/images.ts';
 import { defaultSettings } from '../../domain/settings/store-settings.ts';
+import { gramsOf } from '../../domain/checkout/shipping-rates.ts';
 import { announceChange } from '../../domain/shared/change-bus.ts';
 import { productArt } from './placeholder-art.ts';
 import { seedCategories, seedProducts } from './catalog-data.ts';
+
+/** A demo variant's shipping weight when its specifications give none, by category. */
+const TYPICAL_GRAMS: Record<string, number> = { lighting: 2200, textiles: 900, kitchen: 1100, decor: 800, storage: 1300 };
 
 const BACKDROPS = ['#f3efe8', '#eef1ee', '#f4eee9', '#eceff3', '#f2f0ea'];
 const VIEW_ALT = ['', ', close-up of the finish', ', styled on a shelf'];
@@ -46,6 +50,8 @@ export async function seedCatalog(ctx: AppContext): Promise<void> {
           createdAt: new Date(now - (seedProducts.length - i) * 86_400_000),
         })
         .returning();
+      const listed = p.specs.find(([name]) => name === 'Weight')?.[1];
+      const weightGrams = (listed && gramsOf(listed)) || TYPICAL_GRAMS[p.category] || 1000;
       await tx.insert(variants).values(
         p.variants.map((v, position) => ({
           productId: prod!.id,
@@ -54,6 +60,7 @@ export async function seedCatalog(ctx: AppContext): Promise<void> {
           price: v.price,
           compareAtPrice: v.compareAt ?? null,
           stock: v.stock,
+          weightGrams,
           position,
         })),
       );

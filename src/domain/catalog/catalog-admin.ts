@@ -6,6 +6,7 @@ import { asc, count, eq, ilike, max, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
 import { categories, orderItems, productImages, products, variants, type Specification } from '../../db/schema.ts';
+import { parcelProblems, parcelValues, taxCategoryProblems, type ParcelInput } from './parcel-fields.ts';
 import { adjustStock, MAX_STOCK } from '../inventory/inventory-service.ts';
 import { announceChange } from '../shared/change-bus.ts';
 import { DomainError, notFound, validationFailed, type FieldErrors } from '../shared/errors.ts';
@@ -22,6 +23,8 @@ export type ProductInput = {
   active: boolean;
   /** In display order; rows with both parts empty are dropped. */
   specifications: Specification[];
+  /** Sales-tax category (tax-table.ts); omitted: general for a new product, unchanged otherwise. */
+  taxCategory?: string;
 };
 
 export type VariantInput = {
@@ -32,7 +35,7 @@ export type VariantInput = {
   price: number;
   /** Cents; shown struck through when above the price. */
   compareAtPrice: number | null;
-};
+} & ParcelInput;
 
 export type AdminProductRow = {
   id: string;
@@ -226,6 +229,7 @@ export function productProblems(p: ProductInput): FieldErrors {
     if (!s.name || !s.value) fields[`specifications.${i}`] ??= `Row ${i + 1}: fill in both the name and the value (or clear both to remove the row).`;
     else if (s.name.length > 60 || s.value.length > 300) fields[`specifications.${i}`] ??= `Row ${i + 1}: names up to 60 characters, values up to 300.`;
   });
+  Object.assign(fields, taxCategoryProblems(p.taxCategory));
   const seen = new Set<string>();
   specs.forEach((s, i) => {
     const key = s.name.toLowerCase();
@@ -252,6 +256,7 @@ async function productValues(tx: Tx, p: ProductInput, selfId: string | undefined
     featured: p.featured,
     active: p.active,
     specifications: cleanSpecifications(p.specifications),
+    ...(p.taxCategory !== undefined ? { taxCategory: p.taxCategory } : {}),
   };
 }
 
@@ -326,7 +331,7 @@ export function variantProblems(v: VariantInput): FieldErrors {
     if (!Number.isInteger(v.compareAtPrice) || v.compareAtPrice < 0 || v.compareAtPrice > MAX_PRICE) fields.compareAtPrice = 'Enter a price from $0 to $1,000,000, or leave it empty.';
     else if (!fields.price && v.compareAtPrice <= v.price) fields.compareAtPrice = 'The compare-at price is the old price shown struck through: make it higher than the price, or leave it empty.';
   }
-  return fields;
+  return { ...fields, ...parcelProblems(v) };
 }
 
 /** SKUs are compared and stored in capitals, as the warehouse writes them on labels. */
@@ -337,6 +342,7 @@ const variantValues = (v: VariantInput) => ({
   options: Object.fromEntries(Object.entries(v.options).map(([k, val]) => [k.trim(), val.trim()])),
   price: v.price,
   compareAtPrice: v.compareAtPrice,
+  ...parcelValues(v),
 });
 
 async function refuseTakenSku(tx: Tx, sku: string, selfId: string | undefined) {

@@ -45,3 +45,14 @@ export function amountToFreeShipping(settings: StoreSettings, parcel: ParcelFact
   const from = freeStandardFrom(settings, parcel.state);
   return from === null || isFree(from, parcel.subtotal) ? undefined : from - parcel.subtotal;
 }
+
+const GRAMS_PER = { g: 1, kg: 1000, oz: 28.349523125, lb: 453.59237 } as const;
+
+/** "1.5 kg", "500 g", "2 lb", "4.2 lbs" → grams (rounded), or undefined when it is not a weight. */
+export function gramsOf(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(g|kg|oz|lbs?)$/i.exec(value.trim());
+  if (!m) return undefined;
+  const unit = m[2]!.toLowerCase().replace(/^lbs$/, 'lb') as keyof typeof GRAMS_PER;
+  const grams = Math.round(Number(m[1]) * GRAMS_PER[unit]);
+  return grams > 0 ? grams : undefined;
+}

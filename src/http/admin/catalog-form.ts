@@ -4,6 +4,7 @@
 // reported here by field; everything else the domain validates.
 import type { Specification } from '../../db/schema.ts';
 import type { AdminProduct, AdminVariant, ProductInput, VariantInput } from '../../domain/catalog/catalog-admin.ts';
+import { PARCEL_FIELDS, type ParcelInput } from '../../domain/catalog/parcel-fields.ts';
 import { text, type FormErrors, type FormValues } from './views/form.tsx';
 
 export const PRODUCT_LABELS: Record<string, string> = {
@@ -19,6 +20,11 @@ export const PRODUCT_LABELS: Record<string, string> = {
   price: 'Price ($)',
   compareAtPrice: 'Compare-at price ($)',
   openingStock: 'Opening stock',
+  taxCategory: 'Sales-tax category',
+  weightGrams: 'Weight (g)',
+  lengthMm: 'Length (mm)',
+  widthMm: 'Width (mm)',
+  heightMm: 'Height (mm)',
   image: 'Picture',
   alt: 'Alt text',
 };
@@ -67,6 +73,7 @@ export function productToForm(p: AdminProduct): FormValues {
     description: p.description,
     featured: p.featured ? 'on' : undefined,
     active: p.active ? 'on' : undefined,
+    taxCategory: p.taxCategory,
     ...specsToForm(p.specifications),
   };
 }
@@ -109,6 +116,7 @@ export function formToProduct(form: FormValues): ProductInput {
     featured: text(form, 'featured') !== '',
     active: text(form, 'active') !== '',
     specifications: specRows(form).filter((r) => r.name.trim() || r.value.trim()),
+    taxCategory: text(form, 'taxCategory') || 'general',
   };
 }
 
@@ -123,6 +131,7 @@ export function variantToForm(v: AdminVariant, prefix: string): FormValues {
     [`${prefix}options`]: optionsText(v.options),
     [`${prefix}price`]: dollars(v.price),
     [`${prefix}compareAtPrice`]: dollars(v.compareAtPrice),
+    ...Object.fromEntries(PARCEL_FIELDS.map((f) => [`${prefix}${f}`, v[f] === null ? '' : String(v[f])])),
   };
 }
 
@@ -137,6 +146,14 @@ export function formToVariant(form: FormValues, prefix: string): { input: Varian
   const compareText = field('compareAtPrice');
   const compareAt = compareText ? centsOf(compareText) : null;
   if (typeof compareAt === 'string') errors[`${prefix}compareAtPrice`] = compareAt;
+  // Weight and size: whole grams and millimetres; empty clears the value.
+  const parcel: ParcelInput = {};
+  for (const f of PARCEL_FIELDS) {
+    const value = field(f);
+    if (!value) parcel[f] = null;
+    else if (/^\d{1,6}$/.test(value)) parcel[f] = Number(value);
+    else errors[`${prefix}${f}`] = `Enter a whole number of ${f === 'weightGrams' ? 'grams, e.g. 850' : 'millimetres, e.g. 300'}, or leave it empty.`;
+  }
   const stockText = field('openingStock');
   let openingStock: number | undefined;
   if (stockText) {
@@ -150,6 +167,7 @@ export function formToVariant(form: FormValues, prefix: string): { input: Varian
       // Unreadable amounts are reported above; 0 keeps the domain from repeating the complaint.
       price: typeof price === 'string' ? 0 : price,
       compareAtPrice: typeof compareAt === 'string' ? null : compareAt,
+      ...parcel,
     },
     openingStock,
     errors,
@@ -157,6 +175,6 @@ export function formToVariant(form: FormValues, prefix: string): { input: Varian
 }
 
 /** Domain field errors (sku, price …) keyed by the prefixed form names, with what could not be read. */
-export function prefixed(errors: FormErrors, prefix: string, variantFields = ['sku', 'options', 'price', 'compareAtPrice', 'openingStock']): FormErrors {
+export function prefixed(errors: FormErrors, prefix: string, variantFields: string[] = ['sku', 'options', 'price', 'compareAtPrice', 'openingStock', ...PARCEL_FIELDS]): FormErrors {
   return Object.fromEntries(Object.entries(errors).map(([k, v]) => [variantFields.includes(k) ? `${prefix}${k}` : k, v]));
 }

@@ -4,6 +4,7 @@
 //   tax rule:  "WV: shipping taxed; exempt groceries"
 //   nexus:     "CA 500000" or "NY 500000 100" (dollars of sales, then transactions)
 // Each reader returns the value or a message naming the line that could not be read.
+import { gramsOf } from '../../domain/checkout/shipping-rates.ts';
 import { isUsState } from '../../domain/checkout/us-states.ts';
 import type { ShippingZone, StoreSettings } from '../../domain/settings/store-settings.ts';
 import { isTaxCategory, TAX_CATEGORY_NAMES } from '../../domain/tax/tax-table.ts';
@@ -11,18 +12,7 @@ import { centsOf } from './catalog-form.ts';
 
 export const dollars = (cents: number) => (cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2));
 
-const GRAMS_PER = { g: 1, kg: 1000, oz: 28.349523125, lb: 453.59237 } as const;
-
 const weightText = (grams: number) => (grams % 1000 === 0 ? `${grams / 1000} kg` : `${grams} g`);
-
-/** "1.5 kg", "500 g", "2 lb" → grams (rounded), or undefined. */
-export function gramsOf(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(g|kg|oz|lbs?)$/i.exec(value.trim());
-  if (!m) return undefined;
-  const unit = m[2]!.toLowerCase().replace(/^lbs$/, 'lb') as keyof typeof GRAMS_PER;
-  const grams = Math.round(Number(m[1]) * GRAMS_PER[unit]);
-  return grams > 0 ? grams : undefined;
-}
 
 export function zonesToText(zones: ShippingZone[]): string {
   return zones

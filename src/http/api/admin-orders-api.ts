@@ -53,6 +53,11 @@ const orderDetailSchema = z.object({
   subtotal: moneySchema,
   shipping: moneySchema,
   tax: moneySchema,
+  /** How `tax` was made up: the part on shipping, and each taxing authority's share. */
+  taxBreakdown: z.object({
+    shipping: moneySchema,
+    jurisdictions: z.array(z.object({ code: z.string(), name: z.string(), rate: z.string().describe('percent, e.g. "6"'), taxable: moneySchema, tax: moneySchema })),
+  }),
   total: moneySchema,
   items: z.array(lineSchema.extend({ name: z.string(), options: z.record(z.string(), z.string()), unitPrice: moneySchema, lineTotal: moneySchema })),
   /** The moves this order allows now (whatever the caller's role). */
@@ -136,6 +141,10 @@ function detailJson(d: OrderDetail): z.infer<typeof orderDetailSchema> {
     subtotal: money(order.subtotal, c),
     shipping: money(order.shipping, c),
     tax: money(order.tax, c),
+    taxBreakdown: {
+      shipping: money(order.shippingTax, c),
+      jurisdictions: order.taxBreakdown.map((j) => ({ code: j.code, name: j.name, rate: String(j.rateBp / 100), taxable: money(j.taxable, c), tax: money(j.tax, c) })),
+    },
     total: money(order.total, c),
     items: d.items.map((i) => ({
       sku: i.sku,

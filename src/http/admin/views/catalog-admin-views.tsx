@@ -7,6 +7,8 @@ import type { Category } from '../../../domain/catalog/catalog-repo.ts';
 import { MAX_UPLOAD_BYTES } from '../../../domain/storage/images.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { PRODUCT_LABELS, specRows, variantPrefix, variantToForm } from '../catalog-form.ts';
+import { PARCEL_FIELDS } from '../../../domain/catalog/parcel-fields.ts';
+import { TAX_CATEGORIES } from '../../../domain/tax/tax-table.ts';
 import { CheckboxField, ErrorSummary, Field, SelectField, fieldId, text, type FormErrors, type FormValues } from './form.tsx';
 import { Pagination } from './list-parts.tsx';
 import { FieldError } from '../../pages/views/parts.tsx';
@@ -124,6 +126,14 @@ function DetailsFields({ values, errors, categories }: { values: FormValues; err
             error={errors.category}
             options={[{ value: '', label: 'Choose…' }, ...categories.map((c) => ({ value: c.slug, label: c.name }))]}
           />
+          <SelectField
+            name="taxCategory"
+            label={PRODUCT_LABELS.taxCategory!}
+            value={text(values, 'taxCategory') || 'general'}
+            error={errors.taxCategory}
+            options={Object.entries(TAX_CATEGORIES).map(([value, label]) => ({ value, label }))}
+            hint="Some states exempt food or clothing from sales tax (Settings › Sales tax)."
+          />
         </div>
         {f('description', { type: 'textarea', rows: 6, hint: 'Shown on the product page. A blank line starts a new paragraph.', maxLength: 5000 })}
         <CheckboxField name="active" label={PRODUCT_LABELS.active!} checked={text(values, 'active') !== ''} hint="Hidden products stay on past orders but leave the store." />
@@ -222,6 +232,7 @@ export function NewProductView({ values, errors = {}, message, categories, csrf 
             {v('compareAtPrice', { inputMode: 'decimal', hint: 'Optional old price, shown struck through.' })}
             {v('openingStock', { inputMode: 'numeric', hint: 'Units on the shelf now; recorded in the stock ledger.' })}
           </div>
+          <div class="row">{PARCEL_FIELDS.map((name) => v(name, { inputMode: 'numeric', class: 'short' }))}</div>
         </fieldset>
         <p class="hint">Pictures are added on the next page, once the product is saved.</p>
         <div class="form-actions">
@@ -314,6 +325,7 @@ function Variants({ product: p, csrf, refused }: ProductEditData) {
                   {f('options')}
                   {f('price', { inputMode: 'decimal', required: true })}
                   {f('compareAtPrice', { inputMode: 'decimal' })}
+                  {PARCEL_FIELDS.map((name) => f(name, { inputMode: 'numeric' }))}
                 </div>
                 <div class="variant-foot">
                   <a href={`/admin/stock/${encodeURIComponent(v.sku)}`}>{v.stock} in stock</a>
@@ -339,13 +351,13 @@ function Variants({ product: p, csrf, refused }: ProductEditData) {
         <form method="post" action={`/admin/products/${p.id}/variants`} class="variant-form">
           {csrf}
           <div class="variant-fields">
-            {(['sku', 'options', 'price', 'compareAtPrice', 'openingStock'] as const).map((name) => (
+            {(['sku', 'options', 'price', 'compareAtPrice', 'openingStock', ...PARCEL_FIELDS] as const).map((name) => (
               <Field
                 name={`${newPrefix}${name}`}
                 label={PRODUCT_LABELS[name]!}
                 value={text(newValues, `${newPrefix}${name}`)}
                 error={newErrors[`${newPrefix}${name}`]}
-                inputMode={name === 'openingStock' ? 'numeric' : name.toLowerCase().includes('price') ? 'decimal' : undefined}
+                inputMode={name.toLowerCase().includes('price') ? 'decimal' : name === 'sku' || name === 'options' ? undefined : 'numeric'}
               />
             ))}
           </div>

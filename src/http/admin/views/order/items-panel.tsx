@@ -49,6 +49,9 @@ export function Items({ detail }: PanelProps) {
           ['Subtotal', formatMoney(order.subtotal, order.currency)],
           [`Shipping (${humanize(order.shippingMethod)})`, formatMoney(order.shipping, order.currency)],
           ['Tax', formatMoney(order.tax, order.currency)],
+          // Each authority's share, and the part charged on shipping, as filed.
+          ...order.taxBreakdown.map((j): [string, string] => [`${j.name} (${j.rateBp / 100}% of ${formatMoney(j.taxable, order.currency)})`, formatMoney(j.tax, order.currency)]),
+          ...(order.shippingTax > 0 ? [['of which on shipping', formatMoney(order.shippingTax, order.currency)] as [string, string]] : []),
         ]}
         total={['Total', formatMoney(order.total, order.currency)]}
       />
