@@ -25,6 +25,7 @@ import { policyPages } from './http/pages/policy-pages.tsx';
 import { sendPage } from './http/pages/visitor.ts';
 import { adminAuthPages } from './http/admin/auth-pages.tsx';
 import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
+import { taxReportPages } from './http/admin/tax-report-pages.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
 import { adminBackupPages } from './http/admin/backup-pages.tsx';
@@ -116,6 +117,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Staff sign-in, the back-office shell, staff and settings screens, tokens and the stock API.
   await app.register(adminAuthPages, { ctx });
   await app.register(adminDashboardPage, { ctx });
+  await app.register(taxReportPages, { ctx });
   await app.register(adminStaffPages, { ctx });
   await app.register(adminSettingsPages, { ctx });
   await app.register(adminBackupPages, { ctx });

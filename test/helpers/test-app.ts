@@ -39,12 +39,16 @@ export async function testApp(
   };
 }
 
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep the order keys were written in. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+
 /** Saves new store settings and waits until this app has reloaded them (settings change through NOTIFY). */
 export async function changeSettings(t: TestApp, change: (s: StoreSettings) => StoreSettings): Promise<void> {
-  const next = change(t.ctx.settings());
-  await updateSettings(t.ctx.db, next);
-  for (let i = 0; i < 200 && JSON.stringify(t.ctx.settings()) !== JSON.stringify(next); i++) await new Promise((r) => setTimeout(r, 10));
-  if (JSON.stringify(t.ctx.settings()) !== JSON.stringify(next)) throw new Error('The new settings did not reach the app');
+  const next = canonical(change(t.ctx.settings()));
+  await updateSettings(t.ctx.db, JSON.parse(next) as StoreSettings);
+  for (let i = 0; i < 200 && canonical(t.ctx.settings()) !== next; i++) await new Promise((r) => setTimeout(r, 10));
+  if (canonical(t.ctx.settings()) !== next) throw new Error('The new settings did not reach the app');
 }
 
 export { fixedClock };

@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   'catalog.edit': { label: 'edit products, prices and images', roles: ['owner'] },
   'stock.adjust': { label: 'adjust stock', roles: ['owner', 'warehouse'] },
   'settings.edit': { label: 'change store settings', roles: ['owner'] },
+  'reports.tax': { label: 'download sales-tax reports and see economic-nexus progress', roles: ['owner'] },
   'staff.manage': { label: 'manage staff accounts', roles: ['owner'] },
   'notifications.view': { label: 'see the customer email texts and preview them', roles: ['owner', 'support'] },
   'notifications.edit': { label: 'change the customer email texts', roles: ['owner'] },

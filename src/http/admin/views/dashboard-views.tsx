@@ -7,6 +7,8 @@ import type { Dashboard, DayCount, Revenue } from '../../../domain/reporting/das
 import { ORDER_STATES, type OrderStatus } from '../../../domain/orders/order-states.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { STATUS_LABELS, age, humanize } from './display.tsx';
+import { NexusPanel } from './nexus-panel.tsx';
+import type { NexusState } from '../../../domain/reporting/tax-report.ts';
 
 /** What the time in each stage means to the people waiting on it. */
 const STAGE_ROWS: { status: OrderStatus; label: string }[] = [
@@ -18,9 +20,9 @@ const STAGE_ROWS: { status: OrderStatus; label: string }[] = [
   { status: 'shipped', label: 'Shipped → delivered' },
 ];
 
-export type DashboardData = { d: Dashboard; staffName: string; canSeeOrders: boolean };
+export type DashboardData = { d: Dashboard; staffName: string; canSeeOrders: boolean; nexus?: NexusState[] };
 
-export function DashboardView({ d, staffName, canSeeOrders }: DashboardData) {
+export function DashboardView({ d, staffName, canSeeOrders, nexus }: DashboardData) {
   const local = (at: Date) => DateTime.fromJSDate(at, { zone: d.timeZone });
   const waitingTotal = d.waiting.reduce((n, w) => n + w.count, 0);
   return (
@@ -83,6 +85,8 @@ export function DashboardView({ d, staffName, canSeeOrders }: DashboardData) {
           ({d.recovered.reminded} {d.recovered.reminded === 1 ? 'reminder' : 'reminders'} sent).
         </p>
       </section>
+
+      {nexus ? <NexusPanel states={nexus} currency={d.today.currency} /> : null}
 
       <section class="panel" aria-labelledby="perday-title">
         <h2 id="perday-title">Orders per day, last {d.ordersPerDay.length} days</h2>
