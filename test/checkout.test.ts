@@ -635,7 +635,7 @@ for (const { kind, skip } of DB_KINDS) {
       const body = confirmation.body;
       assert.match(body, new RegExp(`Order number <strong>${m[1]}</strong>`));
       assert.match(body, /Test Mug/);
-      assert.match(body, /\$50\.75/);
+      assert.match(body, /\$51\.89/);
       assert.match(body, /Visa ending in 4242/);
       assert.match(body, /sbx_pay_/);
       assert.match(body, /3850 Central Ave/);
