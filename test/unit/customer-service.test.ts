@@ -33,13 +33,13 @@ const fieldsOf = (fn: () => unknown): Record<string, string> => {
 
 test('lowering a quantity recomputes the lines, the tax share of each and the refund', () => {
   const plan = planModification(settings, order, lines, { items: [{ sku: 'LAMP-1', quantity: 1 }] });
-  // $65.00 is below the free-shipping threshold: standard shipping ($6.95) applies, as at checkout.
-  assert.deepEqual([plan.totals.subtotal, plan.totals.shipping, plan.totals.tax, plan.totals.total], [6500, 695, 390, 7585]);
+  // $65.00 is below the free-shipping threshold: standard shipping ($6.95) applies, as at checkout, and West Virginia taxes it ($0.42).
+  assert.deepEqual([plan.totals.subtotal, plan.totals.shipping, plan.totals.tax, plan.totals.total], [6500, 695, 390 + 42, 7627]);
   assert.deepEqual(plan.lines, [
     { id: 'a', sku: 'LAMP-1', quantity: 1, lineTotal: 5000, tax: 300, removed: 1 },
     { id: 'b', sku: 'MUG-1', quantity: 1, lineTotal: 1500, tax: 90, removed: 0 },
   ]);
-  assert.equal(plan.refund, 12190 - 7585);
+  assert.equal(plan.refund, 12190 - 7627);
   assert.deepEqual(plan.changes, { items: [{ sku: 'LAMP-1', name: 'Test Lamp', from: 2, quantity: 1 }] });
 });
 
@@ -70,10 +70,10 @@ test('only lowering or removing: more units, new items, duplicates, nothing, or 
 });
 
 test('a change that would cost more than was paid is refused', () => {
-  // $80.00 with free shipping + 6 % = $84.80; one $10 unit less loses free shipping, yet $70 + $6.95 + $4.20 = $81.15 is still less…
+  // $80.00 with free shipping + 6 % = $84.80; one $10 unit less loses free shipping, yet $70 + $6.95 + 6 % of both ($4.62) = $81.57 is still less…
   const small: CurrentLine[] = [{ id: 'a', sku: 'CUP-1', name: 'Cup', unitPrice: 1000, quantity: 8 }];
   const paid: OrderForChange = { ...order, total: 8480 };
-  assert.equal(planModification(settings, paid, small, { items: [{ sku: 'CUP-1', quantity: 7 }] }).refund, 8480 - 8115);
+  assert.equal(planModification(settings, paid, small, { items: [{ sku: 'CUP-1', quantity: 7 }] }).refund, 8480 - 8157);
   // …but in a state with a higher rate the total would rise.
   const dear = { ...settings, taxRates: { WV: 600, CA: 1000 } };
   const fields = fieldsOf(() => planModification(dear, paid, small, { shippingAddress: { ...home, city: 'Fresno', state: 'CA', postalCode: '93650' } }));

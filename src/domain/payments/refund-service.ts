@@ -20,7 +20,7 @@ export type Refund = typeof refunds.$inferSelect;
 type Payment = typeof payments.$inferSelect;
 
 /** What caused a refund. */
-export type RefundSource = 'cancellation' | 'modification' | 'return';
+export type RefundSource = 'cancellation' | 'modification' | 'return' | 'goodwill';
 
 export type RefundRequest = {
   orderId: string;

@@ -8,17 +8,19 @@ import { addNote, addShipment, transitionOrder } from '../../domain/orders/order
 import { TRANSITION_PERMISSION } from '../../domain/orders/order-permissions.ts';
 import { TRANSITIONS, isOrderStatus, type OrderStatus } from '../../domain/orders/order-states.ts';
 import { retryRefund } from '../../domain/payments/refund-service.ts';
+import { issueGoodwillRefund } from '../../domain/payments/goodwill-refund.ts';
 import { captureByStaff } from '../../domain/payments/capture-service.ts';
 import { PERMISSIONS, ROLES, can, type Permission } from '../../domain/staff/roles.ts';
 import { staffActor } from '../../domain/staff/staff-service.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
-import { DomainError, notFound } from '../../domain/shared/errors.ts';
+import { DomainError, notFound, validationFailed } from '../../domain/shared/errors.ts';
 import { carrierLabel } from '../../domain/shipments/carriers.ts';
 import { render } from '../pages/html.tsx';
 import { requireStaff } from './auth.ts';
 import { csrfField, flash, sendAdminPage } from './admin-layout.tsx';
 import { refusalOf } from './form-errors.ts';
 import { toCsv } from './csv.ts';
+import { centsOf } from './catalog-form.ts';
 import { text, type FormValues } from './views/form.tsx';
 import { ForbiddenView } from './views/auth-views.tsx';
 import { STATUS_LABELS } from './views/display.tsx';
@@ -193,6 +195,17 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
       const refund = await retryRefund(ctx, req.params.id, staffActor(req.staff));
       const amount = formatMoney(refund.amount, refund.currency);
       return refund.status === 'succeeded' ? `Refund of ${amount} sent.` : `Refund of ${amount} is still ${refund.status}: ${refund.lastError ?? 'see below'}.`;
+    });
+  });
+
+  app.post<{ Params: { number: string }; Body: FormValues }>('/admin/orders/:number/refunds', { preHandler: requireStaff(ctx, 'refunds.issue') }, async (req, reply) => {
+    return act(req, reply, req.params.number, 'goodwill-refund', async () => {
+      const form = req.body ?? {};
+      const amount = centsOf(text(form, 'amount'), '5.00');
+      if (typeof amount === 'string') throw validationFailed({ amount }, 'The refund was not made.');
+      const refund = await issueGoodwillRefund(ctx, req.params.number, { amount, reason: text(form, 'reason'), idempotencyKey: text(form, 'idempotencyKey') }, staffActor(req.staff));
+      const sum = formatMoney(refund.amount, refund.currency);
+      return refund.status === 'succeeded' ? `Refund of ${sum} sent; the customer gets the refund email.` : `Refund of ${sum} is ${refund.status}: ${refund.lastError ?? 'it is retried by itself'}.`;
     });
   });
 

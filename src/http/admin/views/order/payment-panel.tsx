@@ -1,8 +1,10 @@
 // Payment: every payment on the order as the provider reported it (authorized, captured,
-// refunded, the card, a chargeback), "Capture" while it is only authorized, and its refunds with their retries.
+// refunded, the card, a chargeback), "Capture" while it is only authorized, its refunds with
+// their retries, and a goodwill refund of any amount still refundable.
 import { formatMoney } from '../../../../domain/shared/money.ts';
 import { StatusBadge } from '../display.tsx';
 import type { PanelProps } from './order-page-data.ts';
+import { GoodwillRefundForm } from './goodwill-refund-form.tsx';
 
 /** "Visa •••• 4242", or words when the card is unknown. */
 export const cardText = (p: { cardBrand: string | null; cardLast4: string | null }) =>
@@ -15,7 +17,7 @@ const DISPUTE_OVER = new Set(['won', 'lost', 'warning_closed', 'charge_refunded'
 const refundedOf = (detail: PanelProps['detail'], paymentId: string) =>
   detail.refunds.filter((r) => r.paymentId === paymentId && r.status === 'succeeded').reduce((n, r) => n + r.amount, 0);
 
-export function Payments({ detail, canRetryRefunds, csrf, at }: PanelProps) {
+export function Payments({ detail, canRetryRefunds, csrf, at, refused }: PanelProps) {
   return (
     <section class="panel" aria-labelledby="payment-title">
       <h2 id="payment-title">Payment</h2>
@@ -87,6 +89,7 @@ export function Payments({ detail, canRetryRefunds, csrf, at }: PanelProps) {
           </ul>
         </>
       ) : null}
+      {canRetryRefunds ? <GoodwillRefundForm detail={detail} csrf={csrf} refused={refused} /> : null}
     </section>
   );
 }
