@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
 import { categories, products, variants } from '../../db/schema.ts';
 import { productProblems, variantProblems } from '../catalog/catalog-admin.ts';
+import { claimSlug } from '../catalog/slug-redirects.ts';
 import { adjustStock } from '../inventory/inventory-service.ts';
 import { announceChange } from '../shared/change-bus.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -93,6 +94,7 @@ async function applyLine(tx: Tx, l: PlanLine, r: ImportRow, staffId: string | un
     const slug = r.category || 'imported';
     await tx.insert(categories).values({ slug, name: slug.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()) }).onConflictDoNothing();
     const [cat] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.slug, slug));
+    await claimSlug(tx, r.handle);
     [product] = await tx.insert(products).values({ slug: r.handle, name: r.name, description: r.description, categoryId: cat!.id, createdAt: now, updatedAt: now }).returning({ id: products.id });
   }
   const position = (await tx.select({ id: variants.id }).from(variants).where(eq(variants.productId, product!.id))).length;

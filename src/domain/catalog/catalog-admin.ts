@@ -11,6 +11,7 @@ import { announceChange } from '../shared/change-bus.ts';
 import { DomainError, notFound, validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { imageBlobKey, IMAGE_SIZES, storeImage } from '../storage/images.ts';
 import { imageUrl } from './catalog-repo.ts';
+import { claimSlug, recordSlugChange } from './slug-redirects.ts';
 
 export type ProductInput = {
   name: string;
@@ -174,6 +175,7 @@ export async function createProduct(
     ctx.db.transaction(async (tx) => {
       const values = await productValues(tx, input.product, undefined);
       await refuseTakenSku(tx, input.variant.sku, undefined);
+      await claimSlug(tx, values.slug);
       const [created] = await tx
         .insert(products)
         .values({ ...values, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
@@ -197,6 +199,9 @@ export async function updateProduct(ctx: AppContext, id: string, input: ProductI
   return uniqueOrRefused(() =>
     inProduct(ctx, id, async (tx) => {
       const values = await productValues(tx, input, id);
+      const [before] = await tx.select({ slug: products.slug }).from(products).where(eq(products.id, id));
+      // The old address keeps working (301) for links and search engines that know it.
+      await recordSlugChange(tx, id, before!.slug, values.slug);
       const [updated] = await tx
         .update(products)
         .set({ ...values, updatedAt: ctx.clock.now() })

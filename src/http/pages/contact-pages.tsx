@@ -56,7 +56,7 @@ function sendContactPage(ctx: AppContext, req: FastifyRequest, reply: FastifyRep
   );
   // "Open now" is only true for a while, so caches must ask again; a confirmation is personal.
   reply.header('cache-control', form.sent ? 'no-store' : 'no-cache');
-  return sendPage(ctx, req, reply, { title: 'Contact us', description: `Contact ${settings.storeName}: phone, email, address, service hours and a contact form.`, main }, status);
+  return sendPage(ctx, req, reply, { title: 'Contact us', description: `Contact ${settings.storeName}: phone, email, address, service hours and a contact form.`, canonicalPath: '/contact', noindex: Boolean(form.sent), main }, status);
 }
 
 export async function contactPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
