@@ -220,9 +220,7 @@ export function productProblems(p: ProductInput): FieldErrors {
   else if (name.length > 120) fields.name = 'Use at most 120 characters.';
   const slug = p.slug.trim() || slugify(name);
   if (name && !slug) fields.slug = 'Enter a web address made of letters and digits, e.g. linen-table-lamp.';
-  else if (slug && (!SLUG.test(slug) || slug.length > 80)) {
-    fields.slug = 'Use lower-case letters, digits and single dashes (at most 80), e.g. linen-table-lamp.';
-  }
+  else if (slug && slugProblem(slug)) fields.slug = slugProblem(slug)!;
   if (!p.categorySlug.trim()) fields.category = 'Choose a category.';
   if (p.description.length > 5000) fields.description = 'Use at most 5,000 characters.';
   const specs = cleanSpecifications(p.specifications);
@@ -239,6 +237,10 @@ export function productProblems(p: ProductInput): FieldErrors {
   });
   return fields;
 }
+
+/** What is wrong with a product's web address, if anything. */
+export const slugProblem = (slug: string) =>
+  !SLUG.test(slug) || slug.length > 80 ? 'Use lower-case letters, digits and single dashes (at most 80), e.g. linen-table-lamp.' : undefined;
 
 /** Trimmed rows, blank ones dropped (clearing a row is how people remove it). */
 const cleanSpecifications = (specs: Specification[]) => specs.map((s) => ({ name: s.name.trim(), value: s.value.trim() })).filter((s) => s.name || s.value);
