@@ -154,8 +154,17 @@ for (const { kind, skip } of DB_KINDS) {
     it('product JSON-LD has one offer per variant with decimal prices and schema.org availability, and passes the vocabulary check', async () => {
       await addProducts(t.ctx, [{ slug: 'duo-vase', name: 'Duo Vase', category: 'decor', variants: [{ sku: 'DUO-S', price: 1250, stock: 3, options: { size: 'S' } }, { sku: 'DUO-L', price: 100005, stock: 0, options: { size: 'L' } }] }]);
       const page = await eventually(() => get('/products/duo-vase'), (r) => r.statusCode === 200);
-      const [product] = jsonLd(page.body);
+      const [product, breadcrumb] = jsonLd(page.body);
       assert.deepEqual(checkJsonLd(product), []);
+      assert.deepEqual(checkJsonLd(breadcrumb), []);
+      assert.deepEqual(
+        breadcrumb.itemListElement.map((i: { position: number; name: string; item: { '@id': string } }) => [i.position, i.name, i.item['@id']]),
+        [
+          [1, 'Home', `${BASE}/`],
+          [2, 'Decor', `${BASE}/products?category=decor`],
+          [3, 'Duo Vase', `${BASE}/products/duo-vase`],
+        ],
+      );
       assert.equal(product['@type'], 'Product');
       assert.equal(product.name, 'Duo Vase');
       assert.equal(product.url, `${BASE}/products/duo-vase`);
@@ -178,13 +187,15 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(page.statusCode, 200);
       assert.doesNotMatch(page.body, /<script>alert/);
       const scripts = jsonLd(page.body);
-      assert.equal(scripts.length, 1);
+      assert.equal(scripts.length, 2);
       assert.equal(scripts[0].name, '</script><script>alert(1)</script>');
+      assert.equal(scripts[1].itemListElement[2].name, '</script><script>alert(1)</script>');
     });
 
     it('the home page describes the shop from settings: address, contact, opening hours and return policy', async () => {
       const [store] = jsonLd((await get('/')).body);
       assert.deepEqual(checkJsonLd(store), []);
+      assert.deepEqual(jsonLd((await get('/contact')).body), [store], 'the contact page describes the shop the same way');
       assert.equal(store['@type'], 'Store');
       assert.equal(store.name, 'CasanovaSpace');
       assert.equal(store.telephone, '+1 (681) 510-1126');

@@ -40,6 +40,11 @@ const TYPES: Record<string, TypeDef> = {
       additionalProperty: ['PropertyValue'],
     },
   },
+  CreativeWork: { parents: ['Thing'], properties: { about: ['Thing'], headline: ['Text'], inLanguage: ['Language', 'Text'] } },
+  WebPage: { parents: ['CreativeWork'], properties: { breadcrumb: ['BreadcrumbList', 'Text'], lastReviewed: ['Date'] } },
+  ItemList: { parents: ['Intangible'], properties: { itemListElement: ['ListItem', 'Text', 'Thing'], numberOfItems: ['Integer'], itemListOrder: ['ItemListOrderType', 'Text'] } },
+  BreadcrumbList: { parents: ['ItemList'], properties: {} },
+  ListItem: { parents: ['Intangible'], properties: { item: ['Thing'], position: ['Integer', 'Text'], nextItem: ['ListItem'], previousItem: ['ListItem'] } },
   Brand: { parents: ['Intangible'], properties: { logo: ['ImageObject', 'URL'], slogan: ['Text'] } },
   Offer: {
     parents: ['Intangible'],

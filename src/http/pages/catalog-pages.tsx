@@ -9,7 +9,7 @@ import { MemoCache } from '../../domain/shared/memo-cache.ts';
 import { render } from './html.tsx';
 import { CachedPage, sendCachedPage } from './cached-page.ts';
 import { shopDescription } from './head.ts';
-import { productStructuredData, storeStructuredData } from './structured-data.ts';
+import { breadcrumbStructuredData, productStructuredData, storeStructuredData } from './structured-data.ts';
 import { HomeView, listingHref, ListingView, NotFoundView, ProductView } from './views/catalog-views.tsx';
 
 const PAGE_SIZE = 12;
@@ -79,7 +79,7 @@ export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx
         description: p.description.slice(0, 160),
         canonicalPath: `/products/${encodeURIComponent(p.slug)}`,
         social: { type: 'product', image: image && { url: image.url, width: image.width, height: image.height, alt: image.alt } },
-        structuredData: [productStructuredData(p, ctx.settings(), ctx.config.publicUrl)],
+        structuredData: [productStructuredData(p, ctx.settings(), ctx.config.publicUrl), breadcrumbStructuredData(p, ctx.config.publicUrl)],
         main: render(<ProductView p={p} lowStock={ctx.settings().lowStockThreshold} />),
       });
     });

@@ -46,6 +46,25 @@ export function productStructuredData(p: ProductDetail, settings: StoreSettings,
   };
 }
 
+/** The product page's breadcrumb trail (Home / category / product), as search results show it. */
+export function breadcrumbStructuredData(p: Pick<ProductDetail, 'slug' | 'name' | 'category'>, publicUrl: string): object {
+  const trail = [
+    { name: 'Home', path: '/' },
+    { name: p.category.name, path: `/products?category=${encodeURIComponent(p.category.slug)}` },
+    { name: p.name, path: `/products/${encodeURIComponent(p.slug)}` },
+  ];
+  return {
+    '@context': SCHEMA,
+    '@type': 'BreadcrumbList',
+    itemListElement: trail.map((t, i) => ({
+      '@type': 'ListItem',
+      position: i + 1,
+      name: t.name,
+      item: { '@type': 'WebPage', '@id': absoluteUrl(publicUrl, t.path), url: absoluteUrl(publicUrl, t.path) },
+    })),
+  };
+}
+
 export function storeStructuredData(settings: StoreSettings, publicUrl: string): object {
   const c = settings.contact;
   return {
