@@ -22,6 +22,7 @@ import { catalogApi } from './http/api/catalog-api.ts';
 import { adminOrdersApi } from './http/api/admin-orders-api.ts';
 import { catalogPages, notFoundPage } from './http/pages/catalog-pages.tsx';
 import { policyPages } from './http/pages/policy-pages.tsx';
+import { seoRoutes } from './http/seo/seo-routes.ts';
 import { sendPage } from './http/pages/visitor.ts';
 import { adminAuthPages } from './http/admin/auth-pages.tsx';
 import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
@@ -112,6 +113,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(imageRoutes, { ctx });
   await app.register(catalogPages, { ctx, catalog });
   await app.register(policyPages, { ctx });
+  // For search engines and shopping sites: robots.txt, the sitemap, the product feed.
+  await app.register(seoRoutes, { ctx, catalog });
   await app.register(catalogApi(ctx, catalog), { prefix: '/api/v1' });
   await app.register(adminOrdersApi(ctx), { prefix: '/api/v1' });
   // Staff sign-in, the back-office shell, staff and settings screens, tokens and the stock API.

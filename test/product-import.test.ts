@@ -74,13 +74,13 @@ describe('product import and export', () => {
       'oak-board,Oak Board,kitchen,Oiled oak.,OAK-2,size=L,24.00,,5',
       'oak-board,Oak Board,kitchen,Oiled oak.,OAK-2,size=XL,26.00,,5',
       'evil,"=HYPERLINK(""http://x"")",kitchen,,EVIL-1,,1.00,,1',
-      'bowl,Bowl,kitchen,,BOWL-1,,19.00,,',
+      'linen-tee,Bowl,kitchen,,BOWL-1,,19.00,,',
     ].join('\n');
     const dry = await upload(csv, 'dry-run');
     assert.match(dry.body, /“twelve” is not a price in dollars/);
     assert.match(dry.body, /SKU OAK-2 is already on line 3/);
     assert.match(dry.body, /starts like a spreadsheet formula/);
-    assert.match(dry.body, /SKU BOWL-1 belongs to the product stoneware-bowl, not bowl/);
+    assert.match(dry.body, /SKU BOWL-1 belongs to the product stoneware-bowl, not linen-tee/);
     const apply = await upload(csv, 'apply');
     assert.equal(apply.statusCode, 409);
     assert.match(apply.body, /nothing was imported/);
@@ -106,5 +106,28 @@ describe('product import and export', () => {
     assert.equal(customers.statusCode, 200);
     assert.match(customers.body, /sly@example\.com,'=cmd\|calc/);
     assert.equal(customers.body.split('jane.doe@example.com').length - 1, 1, 'one row per email');
+  });
+
+  it('a new handle on all of a product’s rows gives it a new address, and the old one answers 301; rows that disagree are refused', async () => {
+    const header = 'handle,name,category,description,sku,options,price,compare_at_price,stock';
+    const split = await upload([header, 'linen-shirt,Linen Tee,apparel,,TEE-S-OAT,size=S;color=Oat,29.00,35.00,', 'linen-tee,Linen Tee,apparel,,TEE-M-OAT,size=M;color=Oat,29.00,35.00,'].join('\n'), 'dry-run');
+    assert.match(split.body, /SKU TEE-S-OAT belongs to the product linen-tee, not linen-shirt\. To give that product a new address/);
+
+    const csv = [
+      header,
+      'linen-shirt,Linen Tee,apparel,,TEE-S-OAT,size=S;color=Oat,29.00,35.00,',
+      'linen-shirt,Linen Tee,apparel,,TEE-M-OAT,size=M;color=Oat,29.00,35.00,',
+      'linen-shirt,Linen Tee,apparel,,TEE-L-OAT,size=L;color=Oat,31.00,,3',
+    ].join('\n');
+    const dry = await upload(csv, 'dry-run');
+    assert.match(dry.body, /address linen-tee → linen-shirt/);
+    assert.match(dry.body, /0 new products, 1 new variants, 2 changed, 0 unchanged, 0 refused/);
+    assert.equal((await upload(csv, 'apply')).statusCode, 200);
+    const moved = await t.app.inject({ url: '/products/linen-tee?utm_source=feed' });
+    assert.equal(moved.statusCode, 301);
+    assert.equal(moved.headers.location, '/products/linen-shirt?utm_source=feed');
+    const page = await t.app.inject({ url: '/products/linen-shirt' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /TEE-L-OAT/);
   });
 });

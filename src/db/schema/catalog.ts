@@ -102,3 +102,20 @@ export const stockLedger = pgTable(
   },
   (t) => [index('stock_ledger_variant_idx').on(t.variantId, t.createdAt)],
 );
+
+/**
+ * Old product addresses: a slug a product used before it was renamed, pointing at the product
+ * (not at the next slug), so /products/<old> answers 301 to the current address in one hop
+ * however many times it was renamed. A product that takes an old slug removes its row.
+ */
+export const productSlugRedirects = pgTable(
+  'product_slug_redirects',
+  {
+    slug: text('slug').primaryKey(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('product_slug_redirects_product_idx').on(t.productId)],
+);

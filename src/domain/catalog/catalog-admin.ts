@@ -12,6 +12,7 @@ import { announceChange } from '../shared/change-bus.ts';
 import { DomainError, notFound, validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { imageBlobKey, IMAGE_SIZES, storeImage } from '../storage/images.ts';
 import { imageUrl } from './catalog-repo.ts';
+import { claimSlug, recordSlugChange } from './slug-redirects.ts';
 
 export type ProductInput = {
   name: string;
@@ -177,6 +178,7 @@ export async function createProduct(
     ctx.db.transaction(async (tx) => {
       const values = await productValues(tx, input.product, undefined);
       await refuseTakenSku(tx, input.variant.sku, undefined);
+      await claimSlug(tx, values.slug);
       const [created] = await tx
         .insert(products)
         .values({ ...values, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
@@ -200,6 +202,9 @@ export async function updateProduct(ctx: AppContext, id: string, input: ProductI
   return uniqueOrRefused(() =>
     inProduct(ctx, id, async (tx) => {
       const values = await productValues(tx, input, id);
+      const [before] = await tx.select({ slug: products.slug }).from(products).where(eq(products.id, id));
+      // The old address keeps working (301) for links and search engines that know it.
+      await recordSlugChange(tx, id, before!.slug, values.slug);
       const [updated] = await tx
         .update(products)
         .set({ ...values, updatedAt: ctx.clock.now() })
@@ -218,9 +223,7 @@ export function productProblems(p: ProductInput): FieldErrors {
   else if (name.length > 120) fields.name = 'Use at most 120 characters.';
   const slug = p.slug.trim() || slugify(name);
   if (name && !slug) fields.slug = 'Enter a web address made of letters and digits, e.g. linen-table-lamp.';
-  else if (slug && (!SLUG.test(slug) || slug.length > 80)) {
-    fields.slug = 'Use lower-case letters, digits and single dashes (at most 80), e.g. linen-table-lamp.';
-  }
+  else if (slug && slugProblem(slug)) fields.slug = slugProblem(slug)!;
   if (!p.categorySlug.trim()) fields.category = 'Choose a category.';
   if (p.description.length > 5000) fields.description = 'Use at most 5,000 characters.';
   const specs = cleanSpecifications(p.specifications);
@@ -238,6 +241,10 @@ export function productProblems(p: ProductInput): FieldErrors {
   });
   return fields;
 }
+
+/** What is wrong with a product's web address, if anything. */
+export const slugProblem = (slug: string) =>
+  !SLUG.test(slug) || slug.length > 80 ? 'Use lower-case letters, digits and single dashes (at most 80), e.g. linen-table-lamp.' : undefined;
 
 /** Trimmed rows, blank ones dropped (clearing a row is how people remove it). */
 const cleanSpecifications = (specs: Specification[]) => specs.map((s) => ({ name: s.name.trim(), value: s.value.trim() })).filter((s) => s.name || s.value);

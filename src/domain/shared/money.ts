@@ -15,6 +15,13 @@ export function formatMoney(amount: number, currency = 'USD'): string {
   return f.format(amount / 100);
 }
 
+/** 1250 → "12.50": the decimal form feeds and structured data want (integer arithmetic, no float rounding). */
+export function decimalAmount(amount: number): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
 /** Rate in basis points (600 = 6%), rounded half up to the cent. */
 export function applyRate(amount: number, rateBp: number): number {
   return Math.round((amount * rateBp) / 10_000);

@@ -33,7 +33,7 @@ export class CachedPage {
   private readonly byCount = new Map<number, Bytes>();
 
   constructor(
-    readonly page: Omit<PageOptions, 'cartCount' | 'noindex'>,
+    readonly page: Omit<PageOptions, 'cartCount'>,
     readonly status = 200,
   ) {}
 

@@ -8,7 +8,9 @@ import { SORTS } from '../../domain/catalog/catalog-repo.ts';
 import { MemoCache } from '../../domain/shared/memo-cache.ts';
 import { render } from './html.tsx';
 import { CachedPage, sendCachedPage } from './cached-page.ts';
-import { HomeView, ListingView, NotFoundView, ProductView } from './views/catalog-views.tsx';
+import { shopDescription } from './head.ts';
+import { breadcrumbStructuredData, productStructuredData, storeStructuredData } from './structured-data.ts';
+import { HomeView, listingHref, ListingView, NotFoundView, ProductView } from './views/catalog-views.tsx';
 
 const PAGE_SIZE = 12;
 
@@ -34,11 +36,13 @@ export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx
         catalog.list({ sort: 'featured', page: 1, limit: 8 }),
         catalog.list({ sort: 'newest', page: 1, limit: 4 }),
       ]);
-      const storeName = ctx.settings().storeName;
+      const settings = ctx.settings();
       return new CachedPage({
         title: '',
-        description: `${storeName}: lighting, textiles, kitchenware and decor, carefully packed and tracked to your door.`,
-        main: render(<HomeView storeName={storeName} categories={categories} featured={featured.items} newest={newest.items} />),
+        description: shopDescription(settings),
+        canonicalPath: '/',
+        structuredData: [storeStructuredData(settings, ctx.config.publicUrl)],
+        main: render(<HomeView storeName={settings.storeName} categories={categories} featured={featured.items} newest={newest.items} />),
       });
     });
     return sendCachedPage(ctx, req, reply, r);
@@ -55,6 +59,9 @@ export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx
       return new CachedPage({
         title: state.q ? `Search: ${state.q}` : (category?.name ?? 'All products'),
         description: category?.description,
+        // Search results are endless near-duplicates: kept out of the index. Sorted views share their unsorted address.
+        noindex: Boolean(state.q),
+        canonicalPath: listingHref({ ...state, q: undefined, category: category?.slug, sort: 'featured' }, state.page),
         main: render(<ListingView state={state} categories={categories} items={items} total={total} />),
       });
     });
@@ -66,15 +73,29 @@ export async function catalogPages(app: FastifyInstance, { ctx, catalog }: { ctx
     const r = await pages.getOrCompute(`product:${slug}`, async () => {
       const p = await catalog.product(slug);
       if (!p) return new CachedPage({ title: 'Product not found', main: render(<NotFoundView what="product" />) }, 404);
+      const image = p.images[0];
       return new CachedPage({
         title: p.name,
         description: p.description.slice(0, 160),
+        canonicalPath: `/products/${encodeURIComponent(p.slug)}`,
+        social: { type: 'product', image: image && { url: image.url, width: image.width, height: image.height, alt: image.alt } },
+        structuredData: [productStructuredData(p, ctx.settings(), ctx.config.publicUrl), breadcrumbStructuredData(p, ctx.config.publicUrl)],
         main: render(<ProductView p={p} lowStock={ctx.settings().lowStockThreshold} />),
       });
     });
+    if (r.status === 404) {
+      // A renamed product: its old address moves permanently, keeping the query (campaign tags).
+      const current = await catalog.currentSlugFor(slug);
+      if (current) return reply.redirect(`/products/${encodeURIComponent(current)}${queryOf(req.url)}`, 301);
+    }
     return sendCachedPage(ctx, req, reply, r);
   });
 }
+
+const queryOf = (url: string) => {
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i);
+};
 
 export function notFoundPage(ctx: AppContext) {
   const main = render(<NotFoundView />);

@@ -13,6 +13,7 @@ import { DomainError } from '../../domain/shared/errors.ts';
 import { STATUS } from '../errors.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
+import { storeStructuredData } from './structured-data.ts';
 import { sendPage } from './visitor.ts';
 import { ContactPageView, type ContactErrors, type ContactPageProps, type ContactValues } from './views/contact-views.tsx';
 
@@ -56,7 +57,7 @@ function sendContactPage(ctx: AppContext, req: FastifyRequest, reply: FastifyRep
   );
   // "Open now" is only true for a while, so caches must ask again; a confirmation is personal.
   reply.header('cache-control', form.sent ? 'no-store' : 'no-cache');
-  return sendPage(ctx, req, reply, { title: 'Contact us', description: `Contact ${settings.storeName}: phone, email, address, service hours and a contact form.`, main }, status);
+  return sendPage(ctx, req, reply, { title: 'Contact us', description: `Contact ${settings.storeName}: phone, email, address, service hours and a contact form.`, canonicalPath: '/contact', noindex: Boolean(form.sent), structuredData: [storeStructuredData(settings, ctx.config.publicUrl)], main }, status);
 }
 
 export async function contactPages(app: FastifyInstance, { ctx }: { ctx: AppContext }) {

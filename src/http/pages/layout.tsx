@@ -8,6 +8,7 @@ import { telHref } from '../../domain/shared/phone.ts';
 import { describeWeeklyHours } from '../../domain/support/service-hours.ts';
 import { render, escapeHtml } from './html.tsx';
 import { assetUrl } from '../assets.ts';
+import { headTags, type PageMeta } from './head.ts';
 
 const COUNT = '\u0000cart-count\u0000';
 
@@ -24,14 +25,10 @@ function frame(settings: StoreSettings): Frame {
   return f;
 }
 
-export type PageOptions = {
-  title: string;
-  description?: string;
+export type PageOptions = PageMeta & {
   /** Rendered <main> content (trusted HTML produced by our components). */
   main: string;
   cartCount?: number;
-  /** Pages with personal data must not be cached or indexed. */
-  noindex?: boolean;
 };
 
 export function renderPage(ctx: AppContext, page: PageOptions): string {
@@ -43,8 +40,7 @@ export function renderPage(ctx: AppContext, page: PageOptions): string {
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(title)}</title>` +
-    (page.description ? `<meta name="description" content="${escapeHtml(page.description)}">` : '') +
-    (page.noindex ? '<meta name="robots" content="noindex">' : '') +
+    headTags(settings, ctx.config.publicUrl, page) +
     `<link rel="stylesheet" href="${assetUrl('store.css')}">` +
     `<script src="${assetUrl('store.js')}" defer></script>` +
     '</head><body>' +

@@ -118,7 +118,7 @@ function DetailsFields({ values, errors, categories }: { values: FormValues; err
         <legend>Product</legend>
         {f('name', { required: true, maxLength: 120 })}
         <div class="row">
-          {f('slug', { hint: 'Shown as /products/…; left empty, made from the name.', maxLength: 80 })}
+          {f('slug', { hint: 'Shown as /products/…; left empty, made from the name. After a change the old address redirects to the new one.', maxLength: 80 })}
           <SelectField
             name="category"
             label={PRODUCT_LABELS.category!}

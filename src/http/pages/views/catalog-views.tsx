@@ -93,7 +93,8 @@ const SORT_LABELS: Record<Sort, string> = {
 
 export type ListingState = { q?: string; category?: string; sort: Sort; page: number; limit: number };
 
-const listingHref = (s: ListingState, page: number) => {
+/** A listing's address; the page's canonical address is this without search and sort. */
+export const listingHref = (s: ListingState, page: number) => {
   const params = new URLSearchParams();
   if (s.q) params.set('q', s.q);
   if (s.category) params.set('category', s.category);
@@ -174,7 +175,7 @@ export function ListingView({ state, categories, items, total }: { state: Listin
   );
 }
 
-const optionText = (o: Record<string, string>) =>
+export const optionText = (o: Record<string, string>) =>
   Object.entries(o)
     .map(([k, v]) => `${k[0]!.toUpperCase()}${k.slice(1)}: ${v}`)
     .join(', ');
