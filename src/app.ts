@@ -20,6 +20,7 @@ import { assetRoutes } from './http/assets.ts';
 import { createCatalogReader } from './domain/catalog/catalog-reader.ts';
 import { catalogApi } from './http/api/catalog-api.ts';
 import { adminOrdersApi } from './http/api/admin-orders-api.ts';
+import { adminOrderEditsApi } from './http/api/admin-order-edits-api.ts';
 import { catalogPages, notFoundPage } from './http/pages/catalog-pages.tsx';
 import { policyPages } from './http/pages/policy-pages.tsx';
 import { seoRoutes } from './http/seo/seo-routes.ts';
@@ -27,6 +28,7 @@ import { sendPage } from './http/pages/visitor.ts';
 import { adminAuthPages } from './http/admin/auth-pages.tsx';
 import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
 import { taxReportPages } from './http/admin/tax-report-pages.tsx';
+import { orderEditPages } from './http/admin/order-edit-pages.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
 import { adminBackupPages } from './http/admin/backup-pages.tsx';
@@ -117,10 +119,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(seoRoutes, { ctx, catalog });
   await app.register(catalogApi(ctx, catalog), { prefix: '/api/v1' });
   await app.register(adminOrdersApi(ctx), { prefix: '/api/v1' });
+  await app.register(adminOrderEditsApi(ctx), { prefix: '/api/v1' });
   // Staff sign-in, the back-office shell, staff and settings screens, tokens and the stock API.
   await app.register(adminAuthPages, { ctx });
   await app.register(adminDashboardPage, { ctx });
   await app.register(taxReportPages, { ctx });
+  await app.register(orderEditPages, { ctx });
   await app.register(adminStaffPages, { ctx });
   await app.register(adminSettingsPages, { ctx });
   await app.register(adminBackupPages, { ctx });

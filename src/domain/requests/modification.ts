@@ -56,7 +56,7 @@ export type ModificationPlan = {
   refund: number;
 };
 
-const sameAddress = (a: Address, b: Address) =>
+export const sameAddress = (a: Address, b: Address) =>
   a.name === b.name && a.line1 === b.line1 && (a.line2 ?? '') === (b.line2 ?? '') && a.city === b.city && a.state === b.state && a.postalCode === b.postalCode;
 
 /**
@@ -64,15 +64,15 @@ const sameAddress = (a: Address, b: Address) =>
  * its own rate): a later rate change in the settings never reaches an order being trimmed.
  * The shipping rate paid at checkout is kept the same way (TotalsChoice.shippingRate).
  */
-function taxAsOrdered(settings: StoreSettings, order: OrderForChange, state: string): StoreSettings {
+export function taxAsOrdered(settings: StoreSettings, order: Pick<OrderForChange, 'shippingAddress' | 'taxRateBp'>, state: string): StoreSettings {
   return state === order.shippingAddress.state ? { ...settings, taxRates: { ...settings.taxRates, [state]: order.taxRateBp } } : settings;
 }
 
-/** Parses a new address; field errors are named `changes.shippingAddress.<field>`. */
-function parseAddress(raw: unknown, errors: FieldErrors): Address | undefined {
+/** Parses a new address; field errors are named `<prefix>.<field>` (default `changes.shippingAddress`). */
+export function parseAddress(raw: unknown, errors: FieldErrors, prefix = 'changes.shippingAddress'): Address | undefined {
   const parsed = shippingAddressSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const [field, message] of Object.entries(fieldErrors(parsed.error))) errors[`changes.shippingAddress${field === 'request' ? '' : `.${field}`}`] ??= message;
+    for (const [field, message] of Object.entries(fieldErrors(parsed.error))) errors[`${prefix}${field === 'request' ? '' : `.${field}`}`] ??= message;
     return undefined;
   }
   const address: Address = { ...parsed.data };

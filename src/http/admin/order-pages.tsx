@@ -89,6 +89,7 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
       actions,
       canNote: can(req.staff.role, 'notes.write'),
       canRetryRefunds: can(req.staff.role, 'refunds.issue'),
+      canEdit: can(req.staff.role, 'orders.edit'),
       csrf: csrfField(req),
       now: ctx.clock.now(),
       timeZone: zone(),

@@ -8,7 +8,6 @@ import { getOrderDetail, listOrders, type OrderDetail } from '../../domain/order
 import { addNote, addShipment, transitionOrder } from '../../domain/orders/order-service.ts';
 import { TRANSITION_PERMISSION } from '../../domain/orders/order-permissions.ts';
 import { ORDER_STATUSES, TRANSITIONS, isOrderStatus, type OrderStatus } from '../../domain/orders/order-states.ts';
-import { issueGoodwillRefund } from '../../domain/payments/goodwill-refund.ts';
 import { retryRefund } from '../../domain/payments/refund-service.ts';
 import { CARRIERS } from '../../domain/shipments/carriers.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
@@ -352,29 +351,6 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
         demand(req, 'notes.write');
         await addNote(ctx, req.params.number, staffActor(req.staff), req.body.text);
         return reply.code(201).send(detailJson(await getOrderDetail(ctx.db, req.params.number)));
-      },
-    );
-
-    app.post(
-      '/admin/orders/:number/refunds',
-      {
-        preHandler: requireApiStaff(ctx, 'refunds.issue'),
-        schema: {
-          tags: ['admin: orders'],
-          summary: 'Give a goodwill refund: any amount up to what is still refundable, with the reason the customer reads',
-          security,
-          params: numberParams,
-          headers: z.object({ 'idempotency-key': z.string().min(1).max(255).describe('One key per refund, e.g. a UUID: a retry with it refunds once') }),
-          body: z.object({ amount: z.number().int().describe('Cents'), reason: z.string().max(300) }),
-          response: {
-            201: z.object({ id: z.string(), amount: moneySchema, status: z.enum(['pending', 'succeeded', 'failed']), reason: z.string() }),
-            ...errors(401, 403, 404, 409, 422),
-          },
-        },
-      },
-      async (req, reply) => {
-        const r = await issueGoodwillRefund(ctx, req.params.number, { ...req.body, idempotencyKey: req.headers['idempotency-key'] }, staffActor(req.staff));
-        return reply.code(201).send({ id: r.id, amount: money(r.amount, r.currency), status: r.status as 'pending' | 'succeeded' | 'failed', reason: r.reason });
       },
     );
 

@@ -1,6 +1,6 @@
 // "Next step": the moves this member may make now, each its own form, plus hold, cancel and another parcel.
 import type { VNode } from 'preact';
-import { ORDER_STATES, TRANSITIONS, VERBS, type OrderStatus } from '../../../../domain/orders/order-states.ts';
+import { BEFORE_SHIPPING, ORDER_STATES, TRANSITIONS, VERBS, type OrderStatus } from '../../../../domain/orders/order-states.ts';
 import { CARRIERS, carrierLabel } from '../../../../domain/shipments/carriers.ts';
 import { ErrorSummary, Field, SelectField, text } from '../form.tsx';
 import type { OrderPageData } from './order-page-data.ts';
@@ -110,6 +110,12 @@ export function Actions(d: OrderPageData & { status: OrderStatus; refundNote?: s
             </button>
           </form>
         </details>
+      ) : null}
+
+      {d.canEdit && BEFORE_SHIPPING.includes(d.status) ? (
+        <p class="more-actions">
+          <a href={`/admin/orders/${order.number}/edit`}>Edit order</a> <span class="muted">· address, items, quantities and prices, before it ships</span>
+        </p>
       ) : null}
 
       {d.actions.includes('cancelled') ? (

@@ -10,6 +10,8 @@ export type OrderPageData = {
   actions: Exclude<OrderStatus, 'paid'>[];
   canNote: boolean;
   canRetryRefunds: boolean;
+  /** May edit the order (address, items, prices) while it is before shipping. */
+  canEdit: boolean;
   csrf: VNode;
   now: Date;
   timeZone: string;
