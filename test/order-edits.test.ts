@@ -7,6 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
+import type { Response as InjectResponse } from 'light-my-request';
 import { DB_KINDS } from './helpers/databases.ts';
 import { testApp, type TestApp } from './helpers/test-app.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
@@ -32,7 +33,7 @@ for (const { kind, skip } of DB_KINDS) {
         .where(eq(orders.number, number))
         .orderBy(orderItems.position);
     const refundsOf = async (number: string) => t.ctx.db.select({ amount: refunds.amount, source: refunds.source }).from(refunds).innerJoin(orders, eq(orders.id, refunds.orderId)).where(eq(orders.number, number));
-    const edit = (number: string, body: Record<string, unknown>, key: string | null = randomUUID()) =>
+    const edit = (number: string, body: Record<string, unknown>, key: string | null = randomUUID()): Promise<InjectResponse> =>
       t.app.inject({
         method: 'POST',
         url: `/api/v1/admin/orders/${number}/edits`,
@@ -130,12 +131,12 @@ for (const { kind, skip } of DB_KINDS) {
         await orderService.verify(t.ctx, o.number, warehouse);
         await orderService.startPreparing(t.ctx, o.number, warehouse);
         await orderService.markPacked(t.ctx, o.number, warehouse);
-        const [edited, shipped] = await Promise.allSettled([
+        const [edited, shipped]: [PromiseSettledResult<InjectResponse>, PromiseSettledResult<unknown>] = await Promise.allSettled([
           edit(o.number, { items: [{ sku: 'LAMP-1', quantity: 1 }] }),
           orderService.ship(t.ctx, o.number, warehouse, { carrier: 'other', trackingNumber: `RACE${randomInt(1e9)}` }),
         ]);
         assert.equal(shipped.status, 'fulfilled', 'the handover is never blocked by an edit');
-        const res = edited.status === 'fulfilled' ? edited.value : undefined;
+        const res: InjectResponse | undefined = edited.status === 'fulfilled' ? edited.value : undefined;
         const row = await orderRow(o.number);
         const kinds = await t.ctx.db
           .select({ type: orderEvents.type, to: orderEvents.toStatus })

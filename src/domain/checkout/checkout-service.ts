@@ -29,13 +29,15 @@ export type StartCheckoutArgs = {
   idempotencyKey: string;
   /** How the shopper pays when no token is given: the provider's page, or its field embedded in ours. */
   ui?: 'hosted' | 'embedded';
+  /** Where the provider sends the payer back (`{payment}` is replaced by the payment id); default the checkout's own return. */
+  returnPath?: { success: string; cancel: string };
 };
 
 /** Either the order (a token was confirmed at once) or where the shopper goes to pay. */
 export type CheckoutStart = { order: OrderReceipt } | { session: PaymentSessionAnswer };
 
 /** Opens (or, for a repeat, finds again) the payment session for cart `cartId`. */
-export async function startCheckout(ctx: AppContext, { cartId, input, idempotencyKey, ui = 'hosted' }: StartCheckoutArgs): Promise<CheckoutStart> {
+export async function startCheckout(ctx: AppContext, { cartId, input, idempotencyKey, ui = 'hosted', returnPath }: StartCheckoutArgs): Promise<CheckoutStart> {
   if (!/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
     throw new DomainError('bad_request', 'The Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
   }
@@ -49,7 +51,7 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
   try {
     // A cart already ordered answers after the key claim, so a repeated request gets the first answer.
     if (cart.orderId) throw alreadyOrdered();
-    const started = await open(ctx, provider, key, cartId, input, ui);
+    const started = await open(ctx, provider, key, cartId, input, ui, returnPath);
     if ('session' in started) await rememberAnswer(ctx.db, key, started);
     return started;
   } catch (err) {
@@ -59,7 +61,7 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
   }
 }
 
-async function open(ctx: AppContext, provider: PaymentProvider, key: string, cartId: string, input: CheckoutInput, ui: 'hosted' | 'embedded'): Promise<CheckoutStart> {
+async function open(ctx: AppContext, provider: PaymentProvider, key: string, cartId: string, input: CheckoutInput, ui: 'hosted' | 'embedded', returnPath?: StartCheckoutArgs['returnPath']): Promise<CheckoutStart> {
   const settings = ctx.settings();
   // Whether the cart became an order meanwhile is settled under the cart's row lock when the order is made.
   const lines = await loadCartLines(ctx.db, cartId, { images: false });
@@ -87,7 +89,8 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
     .returning();
   const paymentId = payment!.id;
   const token = input.payment.paymentMethod;
-  const returnUrl = `${ctx.config.publicUrl}/checkout/return?payment=${paymentId}`;
+  const back = returnPath ?? { success: '/checkout/return?payment={payment}', cancel: '/checkout?payment={payment}' };
+  const returnUrl = `${ctx.config.publicUrl}${back.success.replace('{payment}', paymentId)}`;
   const session: CreateSessionInput = {
     reference: paymentId,
     amount: snapshot.totals.total,
@@ -102,7 +105,7 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
       ...(snapshot.totals.tax ? [{ name: 'Sales tax', quantity: 1, unitAmount: snapshot.totals.tax }] : []),
     ],
     returnUrl,
-    cancelUrl: `${ctx.config.publicUrl}/checkout?payment=${paymentId}`,
+    cancelUrl: `${ctx.config.publicUrl}${back.cancel.replace('{payment}', paymentId)}`,
     method: token ? { kind: 'token', token } : { kind: ui },
   };
 
