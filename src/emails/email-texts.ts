@@ -53,6 +53,7 @@ export const EMAIL_VARIABLES: { [K in TemplateName]: readonly VariableName[] } =
   payment_released: ['shop_name'],
   customer_sign_in: ['shop_name'],
   cart_reminder: ['shop_name'],
+  payment_link: ['shop_name'],
   webhook_disabled: ['shop_name'],
 };
 

@@ -23,6 +23,7 @@ import { paymentReleased } from './payment-released.ts';
 import { customerSignIn } from './customer-sign-in.ts';
 import { cartReminder } from './cart-reminder.ts';
 import { webhookDisabled } from './webhook-disabled.ts';
+import { paymentLink } from './payment-link.ts';
 import type { RenderContext, RenderedEmail, TemplateName, TemplatePayloads } from '../domain/notifications/email-payloads.ts';
 import { applyTexts, fillVariables, textSlots, type EmailTexts } from './email-texts.ts';
 import { inlineText } from './text-layout.ts';
@@ -49,6 +50,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   payment_released: paymentReleased,
   customer_sign_in: customerSignIn,
   cart_reminder: cartReminder,
+  payment_link: paymentLink,
   webhook_disabled: webhookDisabled,
 };
 

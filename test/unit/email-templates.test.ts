@@ -87,6 +87,17 @@ const samples: { [K in TemplateName]: TemplatePayloads[K] } = {
     restoreUrl: 'https://shop.casanovaspace.test/cart/restore?t=abc',
     unsubscribeUrl: 'https://shop.casanovaspace.test/unsubscribe?t=abc',
   },
+  payment_link: {
+    items: [{ name: 'Linen Throw Blanket (Sand)', quantity: 2, unitPrice: 8900 }],
+    subtotal: 17_800,
+    shipping: 0,
+    tax: 1068,
+    total: 18_868,
+    currency: 'USD',
+    address: ['Jane Doe', '12 Market St', 'Parkersburg, WV 26101'],
+    payUrl: 'https://shop.casanovaspace.test/pay/abc',
+    expiresOn: 'Sunday, December 13',
+  },
   webhook_disabled: {
     url: 'https://books.example.com/hooks/casanova',
     reason: 'Disabled automatically after 20 failed deliveries in a row.',
@@ -105,14 +116,14 @@ const keyNumber = (name: TemplateName): string => {
   if (name === 'order_confirmation') return 'CS-7K3M-9QX2';
   if (name === 'payment_released') return 'payment';
   // A sign-in or a cart reminder belongs to no order or case: its subject names the shop.
-  if (name === 'customer_sign_in' || name === 'cart_reminder') return 'CasanovaSpace';
+  if (name === 'customer_sign_in' || name === 'cart_reminder' || name === 'payment_link') return 'CasanovaSpace';
   // To the owners, about an endpoint rather than an order.
   if (name === 'webhook_disabled') return 'webhook';
   return String(name.startsWith('order_') || name === 'refund_issued' ? p.orderNumber : p.caseNumber);
 };
 
 test('every template renders a subject, an HTML part and a text part', () => {
-  assert.equal(templateNames.length, 20);
+  assert.equal(templateNames.length, 21);
   for (const name of templateNames) {
     const email = render(name);
     assert.ok(email.subject.length > 0 && email.subject.length <= 80, `${name}: subject length`);

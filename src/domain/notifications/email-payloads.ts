@@ -151,6 +151,21 @@ export type CartReminderPayload = {
   unsubscribeUrl: string;
 };
 
+/** To a customer who ordered by phone: the agreed order and the link to pay for it. */
+export type PaymentLinkPayload = {
+  items: Array<{ name: string; quantity: number; unitPrice: number }>;
+  subtotal: number;
+  shipping: number;
+  tax: number;
+  total: number;
+  currency: string;
+  /** The shipping address, one line each. */
+  address: string[];
+  payUrl: string;
+  /** "Sunday, December 13": the last day the link opens a payment. */
+  expiresOn: string;
+};
+
 /** To the owners: a webhook endpoint kept failing and was switched off. */
 export type WebhookDisabledPayload = { url: string; reason: string; manageUrl: string };
 
@@ -174,6 +189,7 @@ export type TemplatePayloads = {
   payment_released: PaymentReleasedPayload;
   customer_sign_in: CustomerSignInPayload;
   cart_reminder: CartReminderPayload;
+  payment_link: PaymentLinkPayload;
   webhook_disabled: WebhookDisabledPayload;
 };
 
