@@ -1,0 +1,144 @@
+// Pictures in an S3-compatible bucket (a local s3rver on 127.0.0.1, reached through the real
+// AWS SDK): a picture uploaded through one instance is served by another on the same
+// PostgreSQL and bucket, with the same cache headers; a missing object is a 404; a bucket
+// that does not answer refuses the upload with a clear message and saves nothing; and
+// `npm run storage:migrate` moves every picture out of the database while they still render.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { eq, sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createContext } from '../src/context.ts';
+import { openDatabase, rows } from '../src/db/client.ts';
+import { productImages, products } from '../src/db/schema.ts';
+import { imageBlobKey } from '../src/domain/storage/images.ts';
+import { POSTGRES_SKIP_MESSAGE, postgresUrl } from './helpers/databases.ts';
+import { addProducts } from './helpers/fixtures.ts';
+import { startS3, type TestS3 } from './helpers/s3.ts';
+import { freePort } from './helpers/smtp.ts';
+import { staffSession } from './helpers/staff.ts';
+import { testApp, type TestApp } from './helpers/test-app.ts';
+
+const run = promisify(execFile);
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Posts the back office's "Add picture" form (multipart, as the browser sends it). */
+async function uploadPicture(t: TestApp, productId: string, png: Buffer) {
+  const owner = await staffSession(t, 'owner');
+  const boundary = '----casanova-s3-test';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\nMug on a shelf\r\n--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="mug.png"\r\nContent-Type: image/png\r\n\r\n`),
+    png,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return t.app.inject({ method: 'POST', url: `/admin/products/${productId}/images?_csrf=${encodeURIComponent(owner.csrf)}`, cookies: owner.cookies, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+}
+
+const blobCount = async (t: TestApp) => (await rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from blobs`))[0]!.n;
+const mugId = async (t: TestApp) => (await t.ctx.db.select({ id: products.id }).from(products).where(eq(products.slug, 'mug')))[0]!.id;
+
+describe('pictures in S3-compatible storage', { skip: postgresUrl ? false : POSTGRES_SKIP_MESSAGE }, () => {
+  let s3: TestS3;
+  let a: TestApp;
+  let down: TestApp;
+  let plain: TestApp;
+  // All made here, not in the tests: the test databases' template lives as long as the caller of the first testApp.
+  before(async () => {
+    s3 = await startS3();
+    a = await testApp('postgres', { env: { STORAGE_URL: s3.storageUrl('scale') } });
+    down = await testApp('postgres', { env: { STORAGE_URL: `s3://casanova-pictures/shop?endpoint=http://127.0.0.1:${await freePort()}&forcePathStyle=true` } });
+    plain = await testApp('postgres');
+  });
+  after(async () => {
+    for (const t of [a, down, plain]) await t?.close();
+    await s3?.close();
+  });
+
+  test('a picture uploaded through one instance is served by another sharing the bucket and the database', async () => {
+    // A second instance: its own connection pool, context and picture cache, on the same database and bucket.
+    const database = await openDatabase({ databaseUrl: a.database.url!, poolSize: 2 });
+    const ctxB = await createContext(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', WORKER: 'off', STORAGE_URL: s3.storageUrl('scale') }), database, { log: pino({ level: 'silent' }) });
+    const b = await buildApp(ctxB);
+    try {
+      await addProducts(a.ctx, [{ slug: 'mug', name: 'Mug', variants: [{ sku: 'MUG-1', price: 1200, stock: 5 }], image: false }]);
+      const png = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#cc5533' } }).png().toBuffer();
+      const upload = await uploadPicture(a, await mugId(a), png);
+      assert.equal(upload.statusCode, 303, upload.body.slice(0, 300));
+      const [img] = await a.ctx.db.select().from(productImages).where(eq(productImages.productId, await mugId(a)));
+      assert.ok(img, 'the picture is on the product');
+      assert.equal(await blobCount(a), 0, 'the picture went to the bucket, not the database');
+      assert.ok(await s3.store('scale').has(imageBlobKey(img.imageKey, 'large')), 'the bucket holds it');
+
+      const served = await b.inject({ url: `/images/${img.imageKey}/large.webp` });
+      assert.equal(served.statusCode, 200);
+      assert.equal(served.headers['content-type'], 'image/webp');
+      assert.equal(served.headers['cache-control'], IMMUTABLE);
+      assert.equal((await sharp(served.rawPayload).metadata()).width, 120);
+      const page = await b.inject({ url: '/products/mug' });
+      assert.match(page.body, new RegExp(`/images/${img.imageKey}/`), 'the product page shows it');
+
+      const missing = await b.inject({ url: `/images/img/${randomUUID()}/large.webp` });
+      assert.equal(missing.statusCode, 404, 'an object that is not in the bucket is a 404, not a 500');
+    } finally {
+      await b.close();
+      await database.close();
+    }
+  });
+
+  test('with the bucket down an upload is refused with a clear message and nothing is saved', async () => {
+    const t = down;
+    {
+      await addProducts(t.ctx, [{ slug: 'mug', name: 'Mug', variants: [{ sku: 'MUG-1', price: 1200, stock: 5 }], image: false }]);
+      const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#333' } }).png().toBuffer();
+      const res = await uploadPicture(t, await mugId(t), png);
+      assert.equal(res.statusCode, 503);
+      assert.match(res.body, /Picture storage is not reachable right now/);
+      assert.doesNotMatch(res.body, /ECONNREFUSED/, 'the bucket’s own error stays in the log');
+      assert.equal((await t.ctx.db.select().from(productImages)).length, 0, 'no picture row without its files');
+      assert.equal(await blobCount(t), 0);
+    }
+  });
+
+  test('storage:migrate moves every picture from the database to the bucket, resumably, and they still render', async () => {
+    const t = plain;
+    {
+      await addProducts(t.ctx, [
+        { slug: 'mug', name: 'Mug', variants: [{ sku: 'MUG-1', price: 1200, stock: 5 }] },
+        { slug: 'lamp', name: 'Lamp', variants: [{ sku: 'LAMP-1', price: 4200, stock: 5 }] },
+      ]);
+      const keys = (await rows<{ key: string }>(t.ctx.db, sql`select key from blobs order by key`)).map((r) => r.key);
+      assert.equal(keys.length, 4, 'two pictures in two sizes');
+      // As if a first run stopped after copying one file and before removing it from the database.
+      const [first] = await rows<{ key: string; content_type: string; bytes: Buffer }>(t.ctx.db, sql`select key, content_type, bytes from blobs order by key limit 1`);
+      await s3.store('moved').put(t.ctx.db, first!.key, { contentType: first!.content_type, bytes: first!.bytes });
+
+      const env = { ...process.env, DATABASE_URL: t.database.url!, STORAGE_URL: s3.storageUrl('moved'), LOG_LEVEL: 'silent' };
+      const once = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'storage:migrate'], { env });
+      assert.match(once.stdout, /Moved 3 stored files to s3:\/\/casanova-pictures\/moved\/ \(1 were already there\)/);
+      assert.equal(await blobCount(t), 0, 'none are left in the database');
+      for (const key of keys) assert.ok(await s3.store('moved').has(key), `${key} is in the bucket`);
+      const again = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'storage:migrate'], { env });
+      assert.match(again.stdout, /Moved 0 stored files .*\(0 were already there\)/, 'a second run finds nothing to do');
+
+      // An instance started with STORAGE_URL after the move.
+      const database = await openDatabase({ databaseUrl: t.database.url!, poolSize: 2 });
+      const ctx = await createContext(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', WORKER: 'off', STORAGE_URL: s3.storageUrl('moved') }), database, { log: pino({ level: 'silent' }) });
+      const app = await buildApp(ctx);
+      try {
+        for (const key of keys) {
+          const res = await app.inject({ url: `/images/${key}` });
+          assert.equal(res.statusCode, 200, key);
+          assert.equal(res.headers['cache-control'], IMMUTABLE);
+        }
+      } finally {
+        await app.close();
+        await database.close();
+      }
+    }
+  });
+});
