@@ -109,14 +109,14 @@ async function planRows(conn: Conn, parsed: ParsedFile, pictures: Map<string, Pi
     if (had) {
       rows.set(p.line, r);
       if (had.productSlug !== r.handle) return refuse(`SKU ${r.sku} belongs to the product ${had.productSlug}, not ${r.handle}.`);
-      const size = (v: Pick<Existing, 'lengthMm' | 'widthMm' | 'heightMm'>) => [v.lengthMm, v.widthMm, v.heightMm].join(' × ');
+      const size = (v: Pick<Existing, 'lengthMm' | 'widthMm' | 'heightMm'>) => `${[v.lengthMm, v.widthMm, v.heightMm].map((mm) => mm ?? '–').join(' × ')} mm`;
       const changes = [
         had.price !== r.price && `price ${dollars(had.price)} → ${dollars(r.price)}`,
         had.compareAtPrice !== r.compareAtPrice && `compare-at ${dollars(had.compareAtPrice)} → ${dollars(r.compareAtPrice)}`,
         r.stock !== null && had.stock !== r.stock && `stock ${had.stock} → ${r.stock}`,
         JSON.stringify(had.options) !== JSON.stringify(r.options) && 'options',
         r.weightGrams !== null && had.weightGrams !== r.weightGrams && `weight ${grams(had.weightGrams)} → ${grams(r.weightGrams)}`,
-        (r.lengthMm ?? r.widthMm ?? r.heightMm) !== null && size(had) !== size(r) && `size ${size(had)} → ${size(r)} mm`,
+        (r.lengthMm ?? r.widthMm ?? r.heightMm) !== null && size(had) !== size(r) && `size ${size(had)} → ${size(r)}`,
       ].filter(Boolean);
       return { line: p.line, sku: r.sku, handle: r.handle, action: changes.length ? 'change' : 'unchanged', detail: changes.join(', ') || 'Same as in the store.' };
     }
