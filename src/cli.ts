@@ -12,6 +12,7 @@ import { generatePassword } from './domain/staff/passwords.ts';
 import { DomainError } from './domain/shared/errors.ts';
 import { takeBackup } from './domain/backups/take-backup.ts';
 import { restoreBackup } from './domain/backups/restore-backup.ts';
+import { picturesFileName } from './domain/backups/backup-pictures.ts';
 import { moveBlobsToBucket } from './domain/storage/storage-migrate.ts';
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
@@ -80,7 +81,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       await migrate(database);
       const ctx = await createContext(config, database);
       const done = await takeBackup(ctx, 'cli');
-      console.log(`Backup written: ${config.backupDir}/${done.fileName} (${done.sizeBytes} bytes).`);
+      const pictures = config.storage ? ` and its pictures, ${picturesFileName(done.fileName!)}` : '';
+      console.log(`Backup written: ${config.backupDir}/${done.fileName}${pictures} (${done.sizeBytes} bytes).`);
     } finally {
       await database.close();
     }
@@ -89,7 +91,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async restore([file]) {
     if (!file) throw new Error('Usage: npm run restore -- <backup file>');
     const report = await restoreBackup(loadConfig(), file);
-    console.log(`Restored ${file} into ${report.target}.`);
+    console.log(`Restored ${file} into ${report.target}${report.pictures ? `, with ${report.pictures} stored files from its pictures file` : ''}.`);
   },
   /** Moves pictures from the database into the bucket of STORAGE_URL; safe to stop and run again. */
   async 'storage:migrate'() {

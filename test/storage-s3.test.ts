@@ -1,11 +1,16 @@
 // Pictures in an S3-compatible bucket (a local s3rver on 127.0.0.1, reached through the real
 // AWS SDK): a picture uploaded through one instance is served by another on the same
 // PostgreSQL and bucket, with the same cache headers; a missing object is a 404; a bucket
-// that does not answer refuses the upload with a clear message and saves nothing; and
-// `npm run storage:migrate` moves every picture out of the database while they still render.
+// that does not answer refuses the upload with a clear message and saves nothing;
+// `npm run storage:migrate` moves every picture out of the database while they still render;
+// and a backup carries the bucket's pictures, so a restore into an empty database and an
+// empty bucket serves them again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -17,6 +22,10 @@ import { createContext } from '../src/context.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
 import { productImages, products } from '../src/db/schema.ts';
 import { imageBlobKey } from '../src/domain/storage/images.ts';
+import { parseStorageUrl, type S3Location } from '../src/domain/storage/storage-url.ts';
+import { takeBackup } from '../src/domain/backups/take-backup.ts';
+import { restoreBackup } from '../src/domain/backups/restore-backup.ts';
+import { picturesFileName } from '../src/domain/backups/backup-pictures.ts';
 import { POSTGRES_SKIP_MESSAGE, postgresUrl } from './helpers/databases.ts';
 import { addProducts } from './helpers/fixtures.ts';
 import { startS3, type TestS3 } from './helpers/s3.ts';
@@ -139,6 +148,46 @@ describe('pictures in S3-compatible storage', { skip: postgresUrl ? false : POST
         await app.close();
         await database.close();
       }
+    }
+  });
+
+  test('a backup includes the pictures in the bucket; restored into an empty database and bucket they are served again', async () => {
+    // `a` holds the mug picture of the first test, in the bucket only.
+    const [img] = await a.ctx.db.select().from(productImages);
+    assert.ok(img);
+    assert.equal(await blobCount(a), 0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casanova-s3-backup-'));
+    const target = `casanova_s3_restore_${randomUUID().slice(0, 8)}`;
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${target}`);
+    const targetUrl = Object.assign(new URL(postgresUrl!), { pathname: `/${target}` }).toString();
+    try {
+      const done = await takeBackup({ ...a.ctx, config: { ...a.ctx.config, backupDir: dir } }, 'test');
+      const file = path.join(dir, done.fileName!);
+      assert.ok(fs.existsSync(picturesFileName(file)), 'the pictures file is beside the dump');
+      assert.equal(done.sizeBytes, fs.statSync(file).size + fs.statSync(picturesFileName(file)).size);
+
+      // Wiped: a new, empty database and an empty bucket prefix.
+      const report = await restoreBackup({ databaseUrl: targetUrl, dataDir: dir, storage: parseStorageUrl(s3.storageUrl('restored')) as S3Location }, file);
+      assert.equal(report.pictures, 2, 'both sizes of the picture');
+      assert.ok(await s3.store('restored').has(imageBlobKey(img.imageKey, 'large')));
+      const database = await openDatabase({ databaseUrl: targetUrl, poolSize: 2 });
+      const ctx = await createContext(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', WORKER: 'off', STORAGE_URL: s3.storageUrl('restored') }), database, { log: pino({ level: 'silent' }) });
+      const app = await buildApp(ctx);
+      try {
+        const res = await app.inject({ url: `/images/${img.imageKey}/large.webp` });
+        assert.equal(res.statusCode, 200);
+        assert.equal((await sharp(res.rawPayload).metadata()).width, 120);
+      } finally {
+        await app.close();
+        await database.close();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${target} WITH (FORCE)`);
+      await admin.end();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
