@@ -22,6 +22,9 @@ import { createContext } from '../src/context.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
 import { productImages, products } from '../src/db/schema.ts';
 import { imageBlobKey } from '../src/domain/storage/images.ts';
+import { s3BlobStore } from '../src/domain/storage/s3-blob-store.ts';
+import { DomainError } from '../src/domain/shared/errors.ts';
+import { S3Client } from '@aws-sdk/client-s3';
 import { parseStorageUrl, type S3Location } from '../src/domain/storage/storage-url.ts';
 import { takeBackup } from '../src/domain/backups/take-backup.ts';
 import { restoreBackup } from '../src/domain/backups/restore-backup.ts';
@@ -93,10 +96,21 @@ describe('pictures in S3-compatible storage', { skip: postgresUrl ? false : POST
 
       const missing = await b.inject({ url: `/images/img/${randomUUID()}/large.webp` });
       assert.equal(missing.statusCode, 404, 'an object that is not in the bucket is a 404, not a 500');
+      assert.equal(s3.refused(), 0, 'every request carried a valid Signature Version 4');
     } finally {
       await b.close();
       await database.close();
     }
+  });
+
+  test('requests signed with the wrong secret or region are refused as S3 would, and the upload fails clearly', async () => {
+    const before = s3.refused();
+    const loc = parseStorageUrl(s3.storageUrl('scale')) as S3Location;
+    const wrongSecret = s3BlobStore(loc, new S3Client({ endpoint: loc.endpoint, region: loc.region, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'not-the-secret' }, maxAttempts: 1 }));
+    await assert.rejects(wrongSecret.put(a.ctx.db, 'img/x/large.webp', { contentType: 'image/webp', bytes: Buffer.from('x') }), (err: unknown) => err instanceof DomainError && err.code === 'unavailable');
+    const wrongRegion = s3BlobStore({ ...loc, region: 'eu-west-3' });
+    await assert.rejects(wrongRegion.get('img/x/large.webp'), (err: unknown) => err instanceof DomainError && err.code === 'unavailable');
+    assert.equal(s3.refused(), before + 2);
   });
 
   test('with the bucket down an upload is refused with a clear message and nothing is saved', async () => {
