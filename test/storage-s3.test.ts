@@ -40,8 +40,8 @@ const run = promisify(execFile);
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Posts the back office's "Add picture" form (multipart, as the browser sends it). */
-async function uploadPicture(t: TestApp, productId: string, png: Buffer) {
-  const owner = await staffSession(t, 'owner');
+async function uploadPicture(t: TestApp, productId: string, png: Buffer, owner?: Awaited<ReturnType<typeof staffSession>>) {
+  owner ??= await staffSession(t, 'owner');
   const boundary = '----casanova-s3-test';
   const payload = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\nMug on a shelf\r\n--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="mug.png"\r\nContent-Type: image/png\r\n\r\n`),
@@ -96,6 +96,16 @@ describe('pictures in S3-compatible storage', { skip: postgresUrl ? false : POST
 
       const missing = await b.inject({ url: `/images/img/${randomUUID()}/large.webp` });
       assert.equal(missing.statusCode, 404, 'an object that is not in the bucket is a 404, not a 500');
+
+      // A second picture, deleted again: both its files leave the bucket.
+      const owner = await staffSession(a, 'owner');
+      assert.equal((await uploadPicture(a, await mugId(a), png, owner)).statusCode, 303);
+      const [, extra] = await a.ctx.db.select().from(productImages).where(eq(productImages.productId, await mugId(a))).orderBy(productImages.position);
+      assert.equal((await b.inject({ url: `/images/${extra!.imageKey}/thumb.webp` })).statusCode, 200);
+      const removed = await a.app.inject({ method: 'POST', url: `/admin/products/${await mugId(a)}/images/${extra!.id}/delete`, cookies: owner.cookies, payload: { _csrf: owner.csrf } });
+      assert.equal(removed.statusCode, 303);
+      assert.equal(await s3.store('scale').has(imageBlobKey(extra!.imageKey, 'large')), false);
+      assert.equal(await s3.store('scale').has(imageBlobKey(extra!.imageKey, 'thumb')), false);
       assert.equal(s3.refused(), 0, 'every request carried a valid Signature Version 4');
     } finally {
       await b.close();

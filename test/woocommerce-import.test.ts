@@ -83,7 +83,7 @@ describe('WooCommerce product import', () => {
     const csv = wooCsv(catalog(pics.url));
     const dry = await upload(csv, 'dry-run');
     assert.equal(dry.statusCode, 200);
-    assert.match(dry.body, /WooCommerce CSV: 2 new products, 1 new variants, 0 changed, 0 unchanged, 0 refused, 1 picture rows/);
+    assert.match(dry.body, /WooCommerce CSV: 2 new products, 1 new variants, 0 changed, 0 unchanged, 0 refused, 1 picture row/);
     assert.match(dry.body, /2 pictures for wool-throw/);
     assert.equal((await t.app.inject({ url: '/products/wool-throw' })).statusCode, 404, 'a dry run changes nothing');
 

@@ -52,7 +52,7 @@ function PlanTable({ plan }: { plan: ImportPlan }): VNode {
     <section class="panel" aria-labelledby="plan-title">
       <h2 id="plan-title">
         {FORMAT_NAMES[plan.format]} CSV: {plan.counts['create product']} new products, {plan.counts['add variant']} new variants, {plan.counts.change} changed,{' '}
-        {plan.counts.unchanged} unchanged, {plan.counts.refused} refused{plan.counts['add pictures'] ? `, ${plan.counts['add pictures']} picture rows` : ''}
+        {plan.counts.unchanged} unchanged, {plan.counts.refused} refused{plan.counts['add pictures'] ? `, ${plan.counts['add pictures']} picture row${plan.counts['add pictures'] === 1 ? '' : 's'}` : ''}
       </h2>
       <div class="table-wrap">
         <table class="table">
