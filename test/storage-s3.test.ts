@@ -20,7 +20,11 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContext } from '../src/context.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
-import { productImages, products } from '../src/db/schema.ts';
+import { productImages, products, returnCases } from '../src/db/schema.ts';
+import type { Actor } from '../src/domain/orders/order-events.ts';
+import * as orderService from '../src/domain/orders/order-service.ts';
+import { signTrackingToken } from '../src/domain/tracking/tracking-token.ts';
+import { placeTestOrder } from './helpers/orders.ts';
 import { imageBlobKey } from '../src/domain/storage/images.ts';
 import { s3BlobStore } from '../src/domain/storage/s3-blob-store.ts';
 import { DomainError } from '../src/domain/shared/errors.ts';
@@ -37,6 +41,7 @@ import { staffSession } from './helpers/staff.ts';
 import { testApp, type TestApp } from './helpers/test-app.ts';
 
 const run = promisify(execFile);
+const warehouse: Actor = { kind: 'staff', staffId: randomUUID(), email: 'wes@casanova.test' };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Posts the back office's "Add picture" form (multipart, as the browser sends it). */
@@ -130,10 +135,34 @@ describe('pictures in S3-compatible storage', { skip: postgresUrl ? false : POST
       const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#333' } }).png().toBuffer();
       const res = await uploadPicture(t, await mugId(t), png);
       assert.equal(res.statusCode, 503);
+      assert.match(String(res.headers['content-type']), /text\/html/, 'the product page again, with the message at the picture field');
       assert.match(res.body, /Picture storage is not reachable right now/);
       assert.doesNotMatch(res.body, /ECONNREFUSED/, 'the bucket’s own error stays in the log');
       assert.equal((await t.ctx.db.select().from(productImages)).length, 0, 'no picture row without its files');
       assert.equal(await blobCount(t), 0);
+
+      // A customer's return with a photo: the form comes back with what was typed and the message; no case is opened.
+      const o = await placeTestOrder(t, [{ sku: 'MUG-1', quantity: 1 }]);
+      await orderService.verify(t.ctx, o.number, warehouse);
+      await orderService.startPreparing(t.ctx, o.number, warehouse);
+      await orderService.markPacked(t.ctx, o.number, warehouse);
+      await orderService.ship(t.ctx, o.number, warehouse, { carrier: 'other', trackingNumber: 'PARCEL123456' });
+      await orderService.markDelivered(t.ctx, o.number, warehouse);
+      const token = encodeURIComponent(signTrackingToken(t.ctx.secret, o.number));
+      const boundary = '----casanova-return';
+      const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const payload = Buffer.concat([
+        Buffer.from(field('qty.MUG-1', '1') + field('type', 'refund') + field('reason', 'damaged') + field('condition', 'Cracked handle on arrival.')),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="crack.png"\r\nContent-Type: image/png\r\n\r\n`),
+        png,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const sent = await t.app.inject({ method: 'POST', url: `/returns/apply?t=${token}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+      assert.equal(sent.statusCode, 503);
+      assert.match(String(sent.headers['content-type']), /text\/html/);
+      assert.match(sent.body, /Picture storage is not reachable right now/);
+      assert.match(sent.body, /Cracked handle on arrival\./, 'what the customer typed is kept');
+      assert.equal((await t.ctx.db.select().from(returnCases)).length, 0);
     }
   });
 
