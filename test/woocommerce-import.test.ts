@@ -30,7 +30,7 @@ function wooCsv(rows: Record<string, string>[], columns = WOO_COLUMNS()): string
 const catalog = (pics: string): Record<string, string>[] => [
   {
     ID: '10', Type: 'variable', SKU: 'THROW', Name: 'Wool Throw', Published: '1', 'Short description': 'A warm throw.',
-    Description: '<p>Warm <em>merino</em> throw.</p><p>Hand wash.</p>', 'Tax status': 'taxable', 'In stock?': '1',
+    Description: '<p>Warm <em>merino</em> throw.</p>\\n<p>Hand wash.</p>', 'Tax status': 'taxable', 'In stock?': '1',
     'Weight (kg)': '1.2', 'Length (cm)': '40', 'Width (cm)': '30', 'Height (cm)': '8.5', Categories: 'Home > Textiles, Gifts',
     Images: `${pics}/pic/throw.png, ${pics}/pic/throw-folded.png`, 'Attribute 1 name': 'Colour', 'Attribute 1 value(s)': 'Oat, Moss',
     'Attribute 1 visible': '1', 'Attribute 1 global': '1',
@@ -97,7 +97,7 @@ describe('WooCommerce product import', () => {
       { sku: 'THROW-OAT', price: 7990, compareAt: 8990, stock: 5, options: { colour: 'Oat' }, g: 1200, l: 400, w: 300, h: 85 },
     ]);
     const [throwProduct] = await t.ctx.db.select().from(products).where(eq(products.slug, 'wool-throw'));
-    assert.equal(throwProduct!.description, 'Warm merino throw.\nHand wash.');
+    assert.equal(throwProduct!.description, 'Warm merino throw.\n\nHand wash.', 'the exporter’s literal \\n is a line break');
     const gallery = await t.ctx.db.select().from(productImages).where(eq(productImages.productId, throwProduct!.id)).orderBy(productImages.position);
     assert.equal(gallery.length, 3, "the parent's two pictures and the Moss variation's");
 

@@ -134,6 +134,7 @@ async function planRows(conn: Conn, parsed: ParsedFile, pictures: Map<string, Pi
   const lines = parsed.rows.map(variantLine).map((l, i): PlanLine => {
     if (l.action !== 'add pictures') return l;
     const r = parsed.rows[i]!.row!;
+    if (r.images.length === 0) return { ...l, action: 'unchanged', detail: `The product ${r.handle}: its variants are on their own rows.` };
     if (inStore.has(r.handle)) return { ...l, action: 'unchanged', detail: `${r.handle} is already in the store: its pictures are kept as they are.` };
     if (!knownHandles.has(r.handle)) return { ...l, action: 'refused', detail: `No product ${r.handle} in the file for these pictures.` };
     const problem = pictureProblem(r);

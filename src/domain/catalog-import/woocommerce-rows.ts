@@ -67,7 +67,8 @@ export function woocommerceRows(rows: Cells[], header: string[]): ParsedRow[] {
     return finish(line, {
       handle: slugify(parent.get('Name')),
       name: parent.get('Name'),
-      description: plainText(parent.get('Description') || parent.get('Short description')),
+      // WooCommerce's exporter writes line breaks in descriptions as a literal \n.
+      description: plainText((parent.get('Description') || parent.get('Short description')).replace(/\\n/g, '\n')),
       category: slugify(list(parent.get('Categories'))[0]?.split('>').pop() ?? '') || 'imported',
       sku: get('SKU').toUpperCase(),
       options,
