@@ -22,6 +22,8 @@ export type ImportRow = {
   active: boolean;
   /** Picture URLs this row names for its product (fetched only for products the import creates). */
   images: string[];
+  /** What the row's first picture shows (Shopify's Image Alt Text); the product's name otherwise. */
+  imageAlt?: string;
   /** A row that only adds pictures to its handle's product (Shopify's image rows, WooCommerce's variable parents). */
   imageOnly?: boolean;
 };
@@ -98,8 +100,8 @@ export function finish(line: number, r: RawRow): ParsedRow {
 }
 
 /** A row that only names pictures for the product of `handle`. */
-export const picturesRow = (line: number, handle: string, images: string[]): ParsedRow => ({
+export const picturesRow = (line: number, handle: string, images: string[], imageAlt?: string): ParsedRow => ({
   line,
   sku: '',
-  row: { line, handle, name: '', description: '', category: '', sku: '', options: {}, price: 0, compareAtPrice: null, stock: null, weightGrams: null, lengthMm: null, widthMm: null, heightMm: null, active: true, images, imageOnly: true },
+  row: { line, handle, name: '', description: '', category: '', sku: '', options: {}, price: 0, compareAtPrice: null, stock: null, weightGrams: null, lengthMm: null, widthMm: null, heightMm: null, active: true, images, imageAlt, imageOnly: true },
 });

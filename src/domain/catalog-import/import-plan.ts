@@ -176,24 +176,25 @@ async function applyLine(tx: Tx, l: PlanLine, r: ImportRow, staffId: string | un
 /** Stores the fetched pictures of the products this import created, in the file's order, each once. */
 async function addPictures(ctx: AppContext, tx: Tx, plan: Planned) {
   const created = new Set(plan.lines.filter((l) => l.action === 'create product').map((l) => l.handle));
-  const byHandle = new Map<string, { name: string; urls: Set<string> }>();
+  // Each picture once per product, in the file's order, with the alt text its row gave (Shopify's Image Alt Text).
+  const byHandle = new Map<string, { name: string; pictures: Map<string, string | undefined> }>();
   for (const l of plan.lines) {
     const r = plan.rows.get(l.line);
     if (!r?.images.length || !created.has(r.handle) || !['create product', 'add variant', 'add pictures'].includes(l.action)) continue;
-    const entry = byHandle.get(r.handle) ?? { name: '', urls: new Set<string>() };
+    const entry = byHandle.get(r.handle) ?? { name: '', pictures: new Map<string, string | undefined>() };
     entry.name ||= r.name;
-    for (const url of r.images) entry.urls.add(url);
+    r.images.forEach((url, i) => entry.pictures.set(url, entry.pictures.get(url) ?? (i === 0 ? r.imageAlt?.slice(0, 200) : undefined)));
     byHandle.set(r.handle, entry);
   }
-  for (const [handle, { name, urls }] of byHandle) {
+  for (const [handle, { name, pictures }] of byHandle) {
     const [product] = await tx.select({ id: products.id, name: products.name }).from(products).where(eq(products.slug, handle));
     let position = 0;
-    for (const url of urls) {
+    for (const [url, alt] of pictures) {
       const got = plan.pictures.get(url)!;
       if (!('bytes' in got)) continue;
       const stored = await storeImage(tx, ctx.blobs, got.bytes);
-      // The product's name says what the picture shows until staff write a better alt text.
-      await tx.insert(productImages).values({ productId: product!.id, imageKey: stored.imageKey, alt: name || product!.name, width: stored.width, height: stored.height, position: position++ });
+      // Without alt text, the product's name says what the picture shows until staff write a better one.
+      await tx.insert(productImages).values({ productId: product!.id, imageKey: stored.imageKey, alt: alt || name || product!.name, width: stored.width, height: stored.height, position: position++ });
     }
   }
 }

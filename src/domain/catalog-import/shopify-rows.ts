@@ -17,7 +17,7 @@ export function shopifyRows(rows: Cells[], header: string[]): ParsedRow[] {
     const inherited = (name: string) => get(name) || (header.includes(name) ? first.get(name) : '');
     const images = [...new Set([get('Image Src'), get('Variant Image')].filter(Boolean))];
     if (!get('Variant SKU') && !get('Variant Price')) {
-      return images.length ? picturesRow(line, handle, images) : { line, sku: '', refused: 'No Variant SKU and no Variant Price.' };
+      return images.length ? picturesRow(line, handle, images, get('Image Alt Text') || undefined) : { line, sku: '', refused: 'No Variant SKU and no Variant Price.' };
     }
     const options: Record<string, string> = {};
     for (const n of [1, 2, 3]) {
@@ -42,6 +42,7 @@ export function shopifyRows(rows: Cells[], header: string[]): ParsedRow[] {
       weightGrams: measure(get('Variant Grams'), 1, 'The weight (Variant Grams)'),
       active: status !== 'draft' && status !== 'archived',
       images,
+      imageAlt: get('Image Alt Text') || undefined,
     });
   });
 }
