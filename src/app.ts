@@ -81,7 +81,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Set before any route plugin registers, so every plugin inherits it.
   app.setErrorHandler((err, req, reply) => {
     const { status, body, expose, headers } = toErrorResponse(err);
-    if (!expose) req.log.error({ err }, 'request failed');
+    // A 5xx with a message for the visitor (picture storage down) is still the operator's to see, with its cause.
+    if (!expose || status >= 500) req.log.error({ err }, 'request failed');
     if (headers) reply.headers(headers);
     reply.code(status).type('application/json; charset=utf-8').send(body);
   });

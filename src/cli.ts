@@ -1,5 +1,5 @@
 // Command line: `npm run migrate`, `npm run seed`, `npm run worker`, `npm run staff`,
-// `npm run backup`, `npm run restore -- FILE`.
+// `npm run backup`, `npm run restore -- FILE`, `npm run storage:migrate`.
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
@@ -12,6 +12,8 @@ import { generatePassword } from './domain/staff/passwords.ts';
 import { DomainError } from './domain/shared/errors.ts';
 import { takeBackup } from './domain/backups/take-backup.ts';
 import { restoreBackup } from './domain/backups/restore-backup.ts';
+import { picturesFileName } from './domain/backups/backup-pictures.ts';
+import { moveBlobsToBucket } from './domain/storage/storage-migrate.ts';
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   async migrate() {
@@ -79,7 +81,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       await migrate(database);
       const ctx = await createContext(config, database);
       const done = await takeBackup(ctx, 'cli');
-      console.log(`Backup written: ${config.backupDir}/${done.fileName} (${done.sizeBytes} bytes).`);
+      const pictures = config.storage ? ` and its pictures, ${picturesFileName(done.fileName!)}` : '';
+      console.log(`Backup written: ${config.backupDir}/${done.fileName}${pictures} (${done.sizeBytes} bytes).`);
     } finally {
       await database.close();
     }
@@ -88,7 +91,24 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async restore([file]) {
     if (!file) throw new Error('Usage: npm run restore -- <backup file>');
     const report = await restoreBackup(loadConfig(), file);
-    console.log(`Restored ${file} into ${report.target}.`);
+    console.log(`Restored ${file} into ${report.target}${report.pictures ? `, with ${report.pictures} stored files from its pictures file` : ''}.`);
+  },
+  /** Moves pictures from the database into the bucket of STORAGE_URL; safe to stop and run again. */
+  async 'storage:migrate'() {
+    const config = loadConfig();
+    if (!config.storage) throw new Error('Set STORAGE_URL to the bucket first (e.g. s3://casanova-pictures?region=eu-west-1); pictures are kept in the database until then.');
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await migrate(database);
+      const { s3BlobStore } = await import('./domain/storage/s3-blob-store.ts');
+      const report = await moveBlobsToBucket(database.db, s3BlobStore(config.storage), {
+        onBatch: (r) => console.log(`… ${r.moved} moved, ${r.alreadyThere} already in the bucket`),
+      });
+      const where = `s3://${config.storage.bucket}/${config.storage.prefix}`;
+      console.log(`Moved ${report.moved} stored files to ${where} (${report.alreadyThere} were already there); none are left in the database.`);
+    } finally {
+      await database.close();
+    }
   },
   /**
    * Staff accounts from the shell, e.g. when the only owner is locked out:

@@ -1,6 +1,7 @@
 // Environment configuration, read and validated once at start.
 import { z } from 'zod';
 import path from 'node:path';
+import { parseStorageUrl, type S3Location } from './domain/storage/storage-url.ts';
 
 const url = (what: string) =>
   z.string().refine((v) => URL.canParse(v), { message: `${what} must be a URL` });
@@ -44,6 +45,10 @@ const schema = z.object({
   SANDBOX_PAYMENTS: z.enum(['on', 'off']).optional(),
   /** Let webhooks reach loopback and private addresses (development, tests); off, because that is server-side request forgery. */
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
+  /** Let product imports fetch pictures from loopback and private addresses (tests, a LAN file server). */
+  IMPORT_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
+  /** An S3-compatible bucket for pictures (s3://bucket/prefix?endpoint=…&region=…&forcePathStyle=true); unset keeps them in the database. */
+  STORAGE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,6 +76,10 @@ export type Config = {
   sandboxPayments: boolean;
   /** Webhook endpoints may resolve to loopback or private addresses. */
   webhooksAllowPrivate: boolean;
+  /** Product imports may fetch pictures from loopback or private addresses. */
+  importAllowPrivate: boolean;
+  /** Where pictures live when not in the database. */
+  storage?: S3Location;
 };
 
 export class ConfigError extends Error {}
@@ -91,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_SECRET_KEY.includes('_live_') !== e.STRIPE_PUBLISHABLE_KEY.includes('_live_')) {
     throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be live keys or both be test keys');
   }
+  const storage = e.STORAGE_URL === undefined ? undefined : parseStorageUrl(e.STORAGE_URL);
+  if (typeof storage === 'string') throw new ConfigError(`Invalid configuration:\n  ${storage}`);
   const liveStripe = Boolean(e.STRIPE_SECRET_KEY?.includes('_live_'));
   if (e.SANDBOX_PAYMENTS === 'off' && !e.STRIPE_SECRET_KEY) {
     throw new ConfigError('Invalid configuration:\n  SANDBOX_PAYMENTS=off leaves no way to pay: set the STRIPE_* keys too');
@@ -120,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // With live card payments, test cards must not be able to buy anything.
     sandboxPayments: (e.SANDBOX_PAYMENTS ?? (liveStripe ? 'off' : 'on')) === 'on',
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'on',
+    importAllowPrivate: e.IMPORT_ALLOW_PRIVATE === 'on',
+    storage,
   };
 }
 

@@ -12,7 +12,7 @@ import { randomToken } from './domain/shared/ids.ts';
 import { onChange, type ChangeTopic } from './domain/shared/change-bus.ts';
 import { loadSettings } from './domain/settings/settings-service.ts';
 import type { StoreSettings } from './domain/settings/store-settings.ts';
-import { databaseBlobStore, type BlobStore } from './domain/storage/blob-store.ts';
+import { databaseBlobStore, withCache, type BlobStore } from './domain/storage/blob-store.ts';
 import { createPaymentRegistry, type PaymentRegistry } from './domain/payments/registry.ts';
 import { createSandboxProvider } from './domain/payments/sandbox-provider.ts';
 import { createStripeProvider } from './domain/payments/stripe-provider.ts';
@@ -61,7 +61,7 @@ export async function createContext(config: Config, database: Database, override
     db: database.db,
     clock,
     log,
-    blobs: overrides.blobs ?? databaseBlobStore(database.db),
+    blobs: overrides.blobs ?? (await configuredBlobStore(config, database.db)),
     payments: overrides.payments ?? createPaymentRegistry(paymentProviders(config, database.db, clock, secret)),
     tax: overrides.tax ?? tableTaxProvider,
     settings: () => settings,
@@ -70,6 +70,14 @@ export async function createContext(config: Config, database: Database, override
       listeners.set(topic, [...(listeners.get(topic) ?? []), fn]);
     },
   };
+}
+
+/** The bucket of STORAGE_URL (falling back to pictures still in the database), or the database. */
+export async function configuredBlobStore(config: Pick<Config, 'storage'>, db: Db): Promise<BlobStore> {
+  if (!config.storage) return databaseBlobStore(db);
+  // Loaded only when configured: the AWS SDK is large and most shops keep pictures in the database.
+  const { s3BlobStore, withDatabaseFallback } = await import('./domain/storage/s3-blob-store.ts');
+  return withCache(withDatabaseFallback(s3BlobStore(config.storage), databaseBlobStore(db, 0)), 64 * 1024 * 1024);
 }
 
 /** Stripe first when configured (the storefront's default), then the sandbox unless it is off. */

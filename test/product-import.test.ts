@@ -1,12 +1,15 @@
 // Product import and export: a Shopify product CSV (written from Shopify's documented column
-// set) imports into a fresh store with its variants, and the products are browsable and
-// buyable; a file with a bad price, a duplicate SKU or a formula cell is refused row by row
+// set) imports into a fresh store with its variants, weights and pictures (fetched from a
+// local server), and the products are browsable and buyable; a file with a bad price, a duplicate SKU or a formula cell is refused row by row
 // and imports nothing; an export imports back unchanged.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testApp, type TestApp } from './helpers/test-app.ts';
 import { staffSession } from './helpers/staff.ts';
 import { placeTestOrder } from './helpers/orders.ts';
+import { startPictureServer, type PictureServer } from './helpers/picture-server.ts';
+import { eq, inArray } from 'drizzle-orm';
+import { productImages, products, variants } from '../src/db/schema.ts';
 
 const SHOPIFY_COLUMNS = [
   'Handle', 'Title', 'Body (HTML)', 'Vendor', 'Product Category', 'Type', 'Tags', 'Published',
@@ -22,21 +25,27 @@ function shopifyCsv(rows: Record<string, string>[]): string {
   return [SHOPIFY_COLUMNS.join(','), ...rows.map((r) => SHOPIFY_COLUMNS.map((c) => quote(r[c] ?? '')).join(','))].join('\n') + '\n';
 }
 
-const linenTee: Record<string, string>[] = [
-  { Handle: 'linen-tee', Title: 'Linen Tee', 'Body (HTML)': '<p>Soft <strong>linen</strong>, pre-washed.</p>', Vendor: 'Casa', Type: 'Apparel', Published: 'TRUE', 'Option1 Name': 'Size', 'Option1 Value': 'S', 'Option2 Name': 'Color', 'Option2 Value': 'Oat', 'Variant SKU': 'TEE-S-OAT', 'Variant Grams': '180', 'Variant Inventory Tracker': 'shopify', 'Variant Inventory Qty': '12', 'Variant Inventory Policy': 'deny', 'Variant Fulfillment Service': 'manual', 'Variant Price': '29.00', 'Variant Compare At Price': '35.00', 'Variant Requires Shipping': 'TRUE', 'Variant Taxable': 'TRUE', 'Image Src': 'https://cdn.example.com/tee.jpg', 'Image Position': '1', 'Gift Card': 'FALSE', Status: 'active' },
+const linenTee = (pics: string): Record<string, string>[] => [
+  { Handle: 'linen-tee', Title: 'Linen Tee', 'Body (HTML)': '<p>Soft <strong>linen</strong>, pre-washed.</p>', Vendor: 'Casa', Type: 'Apparel', Published: 'TRUE', 'Option1 Name': 'Size', 'Option1 Value': 'S', 'Option2 Name': 'Color', 'Option2 Value': 'Oat', 'Variant SKU': 'TEE-S-OAT', 'Variant Grams': '180', 'Variant Inventory Tracker': 'shopify', 'Variant Inventory Qty': '12', 'Variant Inventory Policy': 'deny', 'Variant Fulfillment Service': 'manual', 'Variant Price': '29.00', 'Variant Compare At Price': '35.00', 'Variant Requires Shipping': 'TRUE', 'Variant Taxable': 'TRUE', 'Image Src': `${pics}/pic/tee.png`, 'Image Position': '1', 'Image Alt Text': 'Linen tee in oat, folded', 'Gift Card': 'FALSE', Status: 'active' },
   { Handle: 'linen-tee', 'Option1 Value': 'M', 'Option2 Value': 'Oat', 'Variant SKU': 'TEE-M-OAT', 'Variant Grams': '190', 'Variant Inventory Qty': '8', 'Variant Price': '29.00', 'Variant Compare At Price': '35.00' },
-  { Handle: 'linen-tee', 'Image Src': 'https://cdn.example.com/tee-back.jpg', 'Image Position': '2' },
+  { Handle: 'linen-tee', 'Image Src': `${pics}/pic/tee-back.png`, 'Image Position': '2' },
   { Handle: 'stoneware-bowl', Title: 'Stoneware Bowl', 'Body (HTML)': 'Glazed by hand.', Vendor: 'Casa', Type: 'Kitchen', 'Option1 Name': 'Title', 'Option1 Value': 'Default Title', 'Variant SKU': 'BOWL-1', 'Variant Inventory Qty': '40', 'Variant Price': '18.50', Status: 'active' },
 ];
 
 describe('product import and export', () => {
   let t: TestApp;
   let owner: Awaited<ReturnType<typeof staffSession>>;
+  let pics: PictureServer;
   before(async () => {
-    t = await testApp('pglite');
+    pics = await startPictureServer();
+    // The pictures are served on 127.0.0.1, which imports refuse unless allowed.
+    t = await testApp('pglite', { env: { IMPORT_ALLOW_PRIVATE: 'on' } });
     owner = await staffSession(t, 'owner');
   });
-  after(() => t.close());
+  after(async () => {
+    await t.close();
+    await pics.close();
+  });
 
   const upload = (csv: string, mode: 'dry-run' | 'apply') => {
     const boundary = '----casanova-test';
@@ -46,22 +55,36 @@ describe('product import and export', () => {
     return t.app.inject({ method: 'POST', url: `/admin/products/import?_csrf=${encodeURIComponent(owner.csrf)}`, cookies: owner.cookies, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
   };
 
-  it('a Shopify product CSV: the dry run lists each row, the import makes browsable, buyable products', async () => {
-    const csv = shopifyCsv(linenTee);
-    const dry = await upload(csv, 'dry-run');
+  it('a Shopify product CSV: the dry run lists each row, the import makes browsable, buyable products with their pictures and weights', async () => {
+    const rows = linenTee(pics.url);
+    const broken = rows.map((r) => (r['Image Position'] === '2' ? { ...r, 'Image Src': `${pics.url}/gone.png` } : r));
+    const dry = await upload(shopifyCsv(broken), 'dry-run');
     assert.equal(dry.statusCode, 200);
     assert.match(dry.body, /Shopify CSV: 2 new products, 1 new variants, 0 changed, 0 unchanged, 1 refused/);
-    assert.match(dry.body, /image-only row/);
+    assert.match(dry.body, new RegExp(`Picture ${pics.url}/gone.png: the server answered 404.`), 'a picture that cannot be fetched is a per-row error');
     assert.equal((await t.app.inject({ url: '/products/linen-tee' })).statusCode, 404, 'a dry run changes nothing');
 
-    // The image-only row is refused, so the whole file is refused: nothing half imported.
-    assert.equal((await upload(csv, 'apply')).statusCode, 409);
-    const imported = await upload(shopifyCsv(linenTee.filter((r) => r['Variant SKU'])), 'apply');
+    // The row with the broken picture is refused, so the whole file is refused: nothing half imported.
+    assert.equal((await upload(shopifyCsv(broken), 'apply')).statusCode, 409);
+    const imported = await upload(shopifyCsv(rows), 'apply');
     assert.equal(imported.statusCode, 200);
     assert.match(imported.body, /Imported: 2 new products, 1 new variants, 0 changed/);
+    const [tee] = await t.ctx.db.select({ id: products.id }).from(products).where(eq(products.slug, 'linen-tee'));
+    const gallery = await t.ctx.db.select().from(productImages).where(eq(productImages.productId, tee!.id)).orderBy(productImages.position);
+    assert.equal(gallery.length, 2, 'both pictures, each once');
+    assert.deepEqual(gallery.map((g) => g.alt), ['Linen tee in oat, folded', 'Linen Tee'], 'Image Alt Text, else the product name');
+    assert.equal((await t.app.inject({ url: `/images/${gallery[1]!.imageKey}/large.webp` })).statusCode, 200);
+    const weights = await t.ctx.db.select({ sku: variants.sku, g: variants.weightGrams }).from(variants).where(inArray(variants.sku, ['TEE-S-OAT', 'TEE-M-OAT', 'BOWL-1'])).orderBy(variants.sku);
+    assert.deepEqual(weights, [{ sku: 'BOWL-1', g: null }, { sku: 'TEE-M-OAT', g: 190 }, { sku: 'TEE-S-OAT', g: 180 }], 'Variant Grams is kept as the parcel weight');
+    const fetched = pics.hits.get('/pic/tee.png');
+    const twice = await upload(shopifyCsv(rows), 'apply');
+    assert.match(twice.body, /Imported: 0 new products, 0 new variants, 0 changed/);
+    assert.equal((await t.ctx.db.select().from(productImages).where(eq(productImages.productId, tee!.id))).length, 2, 'importing the file again adds no picture twice');
+    assert.equal(pics.hits.get('/pic/tee.png'), fetched, 'nor fetches them again');
     const page = await t.app.inject({ url: '/products/linen-tee' });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Linen Tee/);
+    assert.match(page.body, new RegExp(`/images/${gallery[0]!.imageKey}/`));
     assert.match(page.body, /Soft linen, pre-washed\./);
     const order = await placeTestOrder(t, [{ sku: 'TEE-M-OAT', quantity: 2 }, { sku: 'BOWL-1', quantity: 1 }]);
     assert.equal(order.totals.subtotal, 2 * 2900 + 1850);

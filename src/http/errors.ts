@@ -21,6 +21,13 @@ export const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+/**
+ * Whether a form shows this error beside what was typed (instead of an error response): a
+ * refusal (4xx), or a service the store depends on being down for a moment (picture storage),
+ * whose message asks to try again and names nothing internal.
+ */
+export const isFormRefusal = (err: unknown): err is DomainError => err instanceof DomainError && (STATUS[err.code] < 500 || err.code === 'unavailable');
+
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
 export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => ({

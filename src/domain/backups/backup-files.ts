@@ -2,6 +2,7 @@
 // which are deleted when more than the owner's "keep N" are there.
 import fs from 'node:fs';
 import path from 'node:path';
+import { picturesFileName } from './backup-pictures.ts';
 
 export type BackupFormat = 'postgres' | 'pglite';
 
@@ -40,6 +41,9 @@ export function pruneBackups(dir: string, keep: number): string[] {
     .filter(isBackupFileName)
     .sort((a, b) => (a.match(NAME)![2]! < b.match(NAME)![2]! ? 1 : -1));
   const doomed = files.slice(keep);
-  for (const name of doomed) fs.rmSync(path.join(dir, name), { force: true });
+  for (const name of doomed) {
+    fs.rmSync(path.join(dir, name), { force: true });
+    fs.rmSync(path.join(dir, picturesFileName(name)), { force: true });
+  }
   return doomed;
 }

@@ -1,7 +1,8 @@
 // `npm run restore -- FILE`: puts a backup into an empty database — the PostgreSQL database of
 // DATABASE_URL, or the embedded one in DATA_DIR — and refuses, changing nothing, when that
 // database already holds tables: a restore never mixes two stores. Migrations run afterwards,
-// so a backup from an older version comes up to date.
+// so a backup from an older version comes up to date. The pictures file beside a backup of a
+// store with a bucket is put into the restored store's own picture store.
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -12,6 +13,8 @@ import { backups } from '../../db/schema.ts';
 import { DomainError } from '../shared/errors.ts';
 import { detectFormat } from './backup-files.ts';
 import { pgRestore } from './pg-tools.ts';
+import { picturesFileName, restorePictures } from './backup-pictures.ts';
+import { configuredBlobStore } from '../../context.ts';
 
 const USER_TABLES = `select count(*)::int as n from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`;
 
@@ -22,9 +25,9 @@ const notEmpty = (where: string, n: number) =>
       'Restore into a new database (createdb, then DATABASE_URL) or an empty DATA_DIR.',
   );
 
-export type RestoreReport = { format: 'postgres' | 'pglite'; target: string };
+export type RestoreReport = { format: 'postgres' | 'pglite'; target: string; pictures: number };
 
-export async function restoreBackup(config: Pick<Config, 'databaseUrl' | 'dataDir'>, file: string): Promise<RestoreReport> {
+export async function restoreBackup(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'storage'>, file: string): Promise<RestoreReport> {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new DomainError('not_found', `No backup file at ${file}.`);
   const format = detectFormat(file);
   if (!format) throw new DomainError('bad_request', `${file} is not a Casanova backup (neither a pg_dump custom file nor a PGlite data-folder dump).`);
@@ -40,13 +43,16 @@ export async function restoreBackup(config: Pick<Config, 'databaseUrl' | 'dataDi
   if (config.databaseUrl) await restorePostgres(config.databaseUrl, file);
   else await restorePglite(config.dataDir, file);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let pictures = 0;
   try {
     await migrate(database);
     await settleRunsInFile(database);
+    const picturesFile = picturesFileName(file);
+    if (fs.existsSync(picturesFile)) pictures = await restorePictures(await configuredBlobStore(config, database.db), database.db, picturesFile);
   } finally {
     await database.close();
   }
-  return { format, target: config.databaseUrl ? redact(config.databaseUrl) : path.join(config.dataDir, 'pgdata') };
+  return { format, target: config.databaseUrl ? redact(config.databaseUrl) : path.join(config.dataDir, 'pgdata'), pictures };
 }
 
 async function restorePostgres(url: string, file: string): Promise<void> {

@@ -1,7 +1,9 @@
 // Taking a backup: claim a row (the unique slot keeps two instances from taking the same
 // scheduled backup), write the dump to a temporary name and rename it when complete (a
 // file in BACKUP_DIR with a backup's name is always whole), record its size, then delete
-// backups beyond the owner's "keep N". Pictures live in the database, so they are in it.
+// backups beyond the owner's "keep N". Pictures in the database are in the dump; pictures in
+// a bucket (STORAGE_URL) are written beside it (backup-pictures.ts), before the rename, so a
+// backup file never exists without its pictures.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,8 +12,9 @@ import { backups } from '../../db/schema.ts';
 import type { AppContext } from '../../context.ts';
 import { backupFileName, pruneBackups, type BackupFormat } from './backup-files.ts';
 import { pgDump } from './pg-tools.ts';
+import { picturesFileName, writePictures } from './backup-pictures.ts';
 
-export type BackupDeps = Pick<AppContext, 'db' | 'database' | 'config' | 'clock' | 'settings'>;
+export type BackupDeps = Pick<AppContext, 'db' | 'database' | 'config' | 'clock' | 'settings' | 'blobs'>;
 export type BackupRow = typeof backups.$inferSelect;
 
 /** A run still "running" after this long died with its process (a crash, a restart). */
@@ -32,13 +35,17 @@ export async function runBackup(deps: BackupDeps, claim: BackupRow): Promise<Bac
   const fileName = backupFileName(format, claim.startedAt, randomBytes(2).toString('hex'));
   const finalPath = path.join(dir, fileName);
   const partial = `${finalPath}.partial`;
+  const pictures = picturesFileName(finalPath);
+  const { list } = deps.blobs;
   try {
     fs.mkdirSync(dir, { recursive: true });
     await writeDump(deps, partial);
+    if (list) await writePictures({ ...deps.blobs, list }, pictures);
     fs.renameSync(partial, finalPath);
+    const size = fs.statSync(finalPath).size + (list ? fs.statSync(pictures).size : 0);
     const [done] = await deps.db
       .update(backups)
-      .set({ status: 'done', fileName, sizeBytes: fs.statSync(finalPath).size, finishedAt: deps.clock.now() })
+      .set({ status: 'done', fileName, sizeBytes: size, finishedAt: deps.clock.now() })
       .where(eq(backups.id, claim.id))
       .returning();
     const pruned = pruneBackups(dir, deps.settings().backups.keep);
@@ -46,6 +53,7 @@ export async function runBackup(deps: BackupDeps, claim: BackupRow): Promise<Bac
     return done!;
   } catch (err) {
     fs.rmSync(partial, { force: true });
+    fs.rmSync(pictures, { force: true });
     const message = err instanceof Error ? err.message : String(err);
     await deps.db.update(backups).set({ status: 'failed', error: message.slice(0, 2000), finishedAt: deps.clock.now() }).where(eq(backups.id, claim.id));
     throw err;

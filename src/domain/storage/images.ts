@@ -13,11 +13,8 @@ const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif']);
 
 export const imageBlobKey = (imageKey: string, size: ImageSize) => `${imageKey}/${size}.webp`;
 
-/**
- * Checks that `input` really is a picture (by its content, not its name), then stores
- * every size as WebP. Returns the image key and the large size's dimensions.
- */
-export async function storeImage(conn: Conn, store: BlobStore, input: Buffer, opts: { prefix?: string; allowSvg?: boolean } = {}) {
+/** Refuses `input` unless it is a picture we serve (by its content, not its name). */
+export async function checkImage(input: Buffer, opts: { allowSvg?: boolean } = {}): Promise<void> {
   if (input.length > MAX_UPLOAD_BYTES) {
     throw new DomainError('payload_too_large', `Images must be at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
   }
@@ -30,6 +27,15 @@ export async function storeImage(conn: Conn, store: BlobStore, input: Buffer, op
   if (!meta?.format || !(ACCEPTED.has(meta.format) || (opts.allowSvg && meta.format === 'svg'))) {
     throw new DomainError('unsupported_media_type', 'Upload a JPEG, PNG, WebP, GIF or AVIF picture.');
   }
+}
+
+/**
+ * Checks that `input` really is a picture, then stores every size as WebP. Returns the
+ * image key and the large size's dimensions.
+ */
+export async function storeImage(conn: Conn, store: BlobStore, input: Buffer, opts: { prefix?: string; allowSvg?: boolean } = {}) {
+  await checkImage(input, opts);
+  const { default: sharp } = await import('sharp');
   const imageKey = `${opts.prefix ?? 'img'}/${randomUUID()}`;
   // Decode the original once (the large size); smaller sizes come from that.
   const large = await sharp(input)

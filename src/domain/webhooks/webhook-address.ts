@@ -1,51 +1,9 @@
-// Where a webhook may go. The store makes these requests from inside its own network, so a
-// URL pointing at loopback, a private range or the cloud metadata address would let whoever
-// registers an endpoint probe or call internal services (server-side request forgery). The
-// host name is resolved and every address it resolves to is checked, at registration and
-// again before each delivery (DNS can change in between). WEBHOOKS_ALLOW_PRIVATE=on lifts
-// the rule for development and tests.
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+// Where a webhook may go: an http(s) URL without credentials, on a public address unless
+// WEBHOOKS_ALLOW_PRIVATE=on (checked at registration and again before each delivery; see
+// shared/public-address.ts for why).
+import { privateHostRefusal, type Resolver } from '../shared/public-address.ts';
 
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15], // benchmarking
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-  ['64:ff9b::', 96], // NAT64 of IPv4 addresses
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
-
-/** Loopback, private, link-local, multicast or reserved: not somewhere a public webhook lives. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family !== 6) return true;
-  // An IPv4 address written as IPv6 (::ffff:127.0.0.1) is checked as the IPv4 address it is.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? blocked.check(mapped[1]!, 'ipv4') : blocked.check(address, 'ipv6');
-}
-
-export type Resolver = (host: string) => Promise<string[]>;
-const dnsResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+export type { Resolver } from '../shared/public-address.ts';
 
 /** Problems with a webhook URL as words for the owner; undefined when it is fine to call. */
 export function webhookUrlProblem(raw: string): string | undefined {
@@ -58,22 +16,7 @@ export function webhookUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
-/**
- * Why this URL's host may not be called (it resolves to a private address, or not at all);
- * undefined when every address it resolves to is public, or private ones are allowed.
- */
-export async function webhookHostRefusal(raw: string, opts: { allowPrivate: boolean; resolve?: Resolver }): Promise<string | undefined> {
-  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  try {
-    addresses = isIP(host) ? [host] : await (opts.resolve ?? dnsResolver)(host);
-  } catch {
-    return `${host} cannot be found (DNS lookup failed).`;
-  }
-  if (addresses.length === 0) return `${host} cannot be found (DNS lookup failed).`;
-  if (opts.allowPrivate) return undefined;
-  const inside = addresses.find(isPrivateAddress);
-  return inside
-    ? `${host} resolves to ${inside}, a loopback or private network address: webhooks go only to public addresses (set WEBHOOKS_ALLOW_PRIVATE=on to allow them).`
-    : undefined;
+/** Why this endpoint's host may not be called; undefined when it may. */
+export function webhookHostRefusal(raw: string, opts: { allowPrivate: boolean; resolve?: Resolver }): Promise<string | undefined> {
+  return privateHostRefusal(raw, { ...opts, rule: 'webhooks go only to public addresses (set WEBHOOKS_ALLOW_PRIVATE=on to allow them)' });
 }

@@ -41,7 +41,7 @@ export async function adminImportPages(app: FastifyInstance, { ctx }: { ctx: App
         ctx.log.info({ by: req.staff.email, counts: plan.counts }, 'products imported');
         return show(req, reply, { plan, applied: true });
       }
-      return show(req, reply, { plan: await planImport(ctx.db, csv) });
+      return show(req, reply, { plan: await planImport(ctx, csv) });
     } catch (err) {
       if (err instanceof ImportFileError) return show(req, reply, { error: err.message }, 422);
       if (err instanceof DomainError && err.code === 'conflict') return show(req, reply, { error: err.message, plan: (err.details as { plan: ImportPlan }).plan }, 409);

@@ -8,9 +8,9 @@ import type { AppContext } from '../../context.ts';
 import { returnConfirmation, returnOptions } from '../../domain/returns/return-queries.ts';
 import { MAX_RETURN_PHOTOS, RETURN_PHOTO_MAX_BYTES } from '../../domain/returns/return-rules.ts';
 import { applyForReturnFor, type NewReturn } from '../../domain/returns/return-application.ts';
-import { DomainError, validationFailed } from '../../domain/shared/errors.ts';
+import { validationFailed } from '../../domain/shared/errors.ts';
 import { lookupLinkToken, lookupOrder, orderFromTrackingToken, type OrderRef } from '../../domain/tracking/lookup.ts';
-import { STATUS } from '../errors.ts';
+import { isFormRefusal, STATUS } from '../errors.ts';
 import { readPhotoForm } from '../photo-form.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
@@ -125,7 +125,7 @@ export async function returnsPages(app: FastifyInstance, { ctx }: { ctx: AppCont
       const opened = await applyForReturnFor(ctx, order, request.input);
       return reply.header('cache-control', 'no-store').redirect(`${returnsPath(token)}&sent=${encodeURIComponent(opened.number)}`, 303);
     } catch (err) {
-      if (!(err instanceof DomainError) || STATUS[err.code] >= 500) throw err;
+      if (!isFormRefusal(err)) throw err;
       const fields = (err.details as { fields?: Record<string, string> } | undefined)?.fields;
       const mapped = fields ? formErrors(fields, skus) : { errors: {}, message: err.message };
       // A 409 that names a field (units taken meanwhile) is shown there, with its message on top too.

@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/shared/errors.ts';
 import { MAX_PROBLEM_PHOTOS, PROBLEM_PHOTO_MAX_BYTES, reportDeliveryProblem } from '../../domain/support/delivery-problem.ts';
 import { lookupLinkToken, lookupOrder, orderFromTrackingToken, type OrderRef } from '../../domain/tracking/lookup.ts';
 import { trackingView } from '../../domain/tracking/tracking-view.ts';
-import { STATUS } from '../errors.ts';
+import { isFormRefusal, STATUS } from '../errors.ts';
 import { readPhotoForm } from '../photo-form.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
@@ -118,7 +118,7 @@ export async function trackingPages(app: FastifyInstance, { ctx }: { ctx: AppCon
       const report = await reportDeliveryProblem(ctx, order.id, { problem: fields.problem ?? '', description: fields.description ?? '', photos });
       return reply.header('cache-control', 'no-store').redirect(`${trackingPath(token!)}&case=${encodeURIComponent(report.caseNumber)}`, 303);
     } catch (err) {
-      if (!(err instanceof DomainError) || STATUS[err.code] >= 500) throw err;
+      if (!isFormRefusal(err)) throw err;
       const values = { problem: fields.problem, description: fields.description };
       const details = err.details as { fields?: Record<string, string> } | undefined;
       const report: ReportFormState =

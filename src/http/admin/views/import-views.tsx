@@ -1,4 +1,4 @@
-// /admin/products/import: choose a CSV (Casanova's columns or Shopify's), see per row what a
+// /admin/products/import: choose a CSV (Casanova's columns, Shopify's or WooCommerce's), see per row what a
 // dry run would create, change or refuse and why, then import it in one go.
 import type { VNode } from 'preact';
 import type { ImportPlan } from '../../../domain/catalog-import/import-plan.ts';
@@ -19,8 +19,9 @@ export function ImportView({ csrf, plan, error, applied }: { csrf: string; plan?
       ) : null}
       <section class="panel">
         <p>
-          A CSV in Casanova's columns (as <a href="/admin/products.csv">Export products</a> writes them) or Shopify's product CSV. Rows are matched by SKU, then by
-          handle. Dry run first: nothing changes until you import, and an import with any refused row imports nothing.
+          A CSV in Casanova's columns (as <a href="/admin/products.csv">Export products</a> writes them), or a Shopify or WooCommerce product CSV. Rows are matched by
+          SKU, then by handle (WooCommerce: by product name). Pictures named by URL are fetched for new products. Dry run first: nothing changes until you import,
+          and an import with any refused row imports nothing.
         </p>
         {/* The CSRF token rides in the URL: a multipart body is read after the check. */}
         <form method="post" action={`/admin/products/import?_csrf=${encodeURIComponent(csrf)}`} enctype="multipart/form-data">
@@ -44,12 +45,14 @@ export function ImportView({ csrf, plan, error, applied }: { csrf: string; plan?
   );
 }
 
+const FORMAT_NAMES: Record<ImportPlan['format'], string> = { casanova: 'Casanova', shopify: 'Shopify', woocommerce: 'WooCommerce' };
+
 function PlanTable({ plan }: { plan: ImportPlan }): VNode {
   return (
     <section class="panel" aria-labelledby="plan-title">
       <h2 id="plan-title">
-        {plan.format === 'shopify' ? 'Shopify' : 'Casanova'} CSV: {plan.counts['create product']} new products, {plan.counts['add variant']} new variants, {plan.counts.change} changed,{' '}
-        {plan.counts.unchanged} unchanged, {plan.counts.refused} refused
+        {FORMAT_NAMES[plan.format]} CSV: {plan.counts['create product']} new products, {plan.counts['add variant']} new variants, {plan.counts.change} changed,{' '}
+        {plan.counts.unchanged} unchanged, {plan.counts.refused} refused{plan.counts['add pictures'] ? `, ${plan.counts['add pictures']} picture row${plan.counts['add pictures'] === 1 ? '' : 's'}` : ''}
       </h2>
       <div class="table-wrap">
         <table class="table">
