@@ -29,6 +29,8 @@ import { adminAuthPages } from './http/admin/auth-pages.tsx';
 import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
 import { taxReportPages } from './http/admin/tax-report-pages.tsx';
 import { orderEditPages } from './http/admin/order-edit-pages.tsx';
+import { phoneOrderPages } from './http/admin/phone-order-pages.tsx';
+import { payLinkPages } from './http/pages/pay-link-pages.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
 import { adminBackupPages } from './http/admin/backup-pages.tsx';
@@ -126,6 +128,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminDashboardPage, { ctx });
   await app.register(taxReportPages, { ctx });
   await app.register(orderEditPages, { ctx });
+  await app.register(phoneOrderPages, { ctx });
   await app.register(adminStaffPages, { ctx });
   await app.register(adminSettingsPages, { ctx });
   await app.register(adminBackupPages, { ctx });
@@ -137,6 +140,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(checkoutApi(ctx), { prefix: '/api/v1' });
   await app.register(cartPages, { ctx });
   await app.register(checkoutPages, { ctx });
+  await app.register(payLinkPages, { ctx });
   // Payments: the providers' signed webhooks and the sandbox's stand-in payment page.
   await app.register(paymentWebhooksApi(ctx), { prefix: '/api/v1' });
   await app.register(sandboxPayPages, { ctx });

@@ -15,7 +15,7 @@ import { lineName } from '../checkout/checkout-snapshot.ts';
 import { computeTotals, type Totals } from '../checkout/totals.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
 import type { PaymentLinkPayload } from '../notifications/email-payloads.ts';
-import type { Actor } from '../orders/order-events.ts';
+import { actorLabel, type Actor } from '../orders/order-events.ts';
 import type { ShippingMethod } from '../settings/store-settings.ts';
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { randomToken } from '../shared/ids.ts';
@@ -37,7 +37,7 @@ function checkoutInputOf(p: PhoneOrder): CheckoutInput {
 }
 
 /** Creates the phone order and emails the customer the payment link; 422 names each bad field. */
-export async function createPhoneOrder(ctx: AppContext, raw: PhoneOrderInput, actor: Extract<Actor, { kind: 'staff' }>): Promise<PhoneOrderView> {
+export async function createPhoneOrder(ctx: AppContext, raw: PhoneOrderInput, actor: Actor): Promise<PhoneOrderView> {
   let input: CheckoutInput | undefined;
   const errors: Record<string, string> = {};
   try {
@@ -61,7 +61,7 @@ export async function createPhoneOrder(ctx: AppContext, raw: PhoneOrderInput, ac
   const created = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(phoneOrders)
-      .values({ token, cartId, email: input.email, phone: input.phone, shippingAddress: a, shippingMethod: input.shippingMethod, staffId: actor.staffId, staffEmail: actor.email, expiresAt, createdAt: ctx.clock.now() })
+      .values({ token, cartId, email: input.email, phone: input.phone, shippingAddress: a, shippingMethod: input.shippingMethod, staffId: actor.kind === 'staff' ? actor.staffId : null, staffEmail: actorLabel(actor), expiresAt, createdAt: ctx.clock.now() })
       .returning();
     await enqueueEmail(tx, {
       template: 'payment_link',

@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'orders.view': { label: 'see orders, customers and their timelines', roles: ['owner', 'support', 'warehouse'] },
   'orders.process': { label: 'verify, prepare, pack, ship and deliver orders', roles: ['owner', 'support', 'warehouse'] },
   'orders.cancel': { label: 'cancel orders', roles: ['owner', 'support'] },
+  'orders.phone': { label: 'take orders by phone and email the payment link', roles: ['owner', 'support'] },
   'orders.edit': { label: 'edit orders before shipping: address, items, quantities and prices', roles: ['owner', 'support'] },
   'refunds.issue': { label: 'issue refunds', roles: ['owner', 'support'] },
   'requests.decide': { label: 'approve or decline cancellation and change requests', roles: ['owner', 'support'] },

@@ -49,6 +49,9 @@ export function QueueView(d: QueuePageData) {
     <>
       <div class="page-head">
         <h1>Orders</h1>
+        <a class="button secondary small" href="/admin/phone-orders">
+          Phone order
+        </a>
         <a class="button secondary small" href={queueHref('/admin/orders.csv', d)} download>
           Export CSV
         </a>
