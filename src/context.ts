@@ -18,6 +18,8 @@ import { createSandboxProvider } from './domain/payments/sandbox-provider.ts';
 import { createStripeProvider } from './domain/payments/stripe-provider.ts';
 import { createHmac } from 'node:crypto';
 import type { PaymentProvider } from './domain/payments/provider.ts';
+import { noShippingProvider, type ShippingProvider } from './domain/shipments/shipping-provider.ts';
+import { createEasyPostProvider } from './domain/shipments/easypost-provider.ts';
 
 export type AppContext = {
   config: Config;
@@ -28,6 +30,8 @@ export type AppContext = {
   blobs: BlobStore;
   /** Payment providers, found by the name stored with each payment (charges, refunds). */
   payments: PaymentRegistry;
+  /** The shipping aggregator for labels and tracking (EasyPost when configured, else none: handover by hand). */
+  shipping: ShippingProvider;
   /** The current store settings (kept fresh by change announcements). */
   settings(): StoreSettings;
   /** Key for signed links (tracking tokens); stable across restarts and instances. */
@@ -36,7 +40,7 @@ export type AppContext = {
   onChange(topic: ChangeTopic, fn: () => void): void;
 };
 
-export type ContextOverrides = Partial<Pick<AppContext, 'clock' | 'log' | 'blobs' | 'payments'>>;
+export type ContextOverrides = Partial<Pick<AppContext, 'clock' | 'log' | 'blobs' | 'payments' | 'shipping'>>;
 
 export async function createContext(config: Config, database: Database, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? pino({ level: config.logLevel, redact: redactPaths });
@@ -60,6 +64,7 @@ export async function createContext(config: Config, database: Database, override
     log,
     blobs: overrides.blobs ?? databaseBlobStore(database.db),
     payments: overrides.payments ?? createPaymentRegistry(paymentProviders(config, database.db, clock, secret)),
+    shipping: overrides.shipping ?? (config.easypost ? createEasyPostProvider(config.easypost) : noShippingProvider),
     settings: () => settings,
     secret,
     onChange(topic, fn) {
