@@ -43,6 +43,7 @@ import { accountPages } from './http/pages/account-pages.tsx';
 import { recoveryPages } from './http/pages/recovery-pages.tsx';
 import { trackingApi } from './http/api/tracking-api.ts';
 import { carrierEventsApi } from './http/api/carrier-events-api.ts';
+import { shippingWebhooksApi } from './http/api/shipping-webhooks-api.ts';
 import { adminCarrierEventPages } from './http/admin/carrier-event-pages.tsx';
 import { adminCatalogPages } from './http/admin/catalog-pages.tsx';
 import { adminStockPages } from './http/admin/stock-pages.tsx';
@@ -130,12 +131,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Payments: the providers' signed webhooks and the sandbox's stand-in payment page.
   await app.register(paymentWebhooksApi(ctx), { prefix: '/api/v1' });
   await app.register(sandboxPayPages, { ctx });
-  // Tracking: the lookup page and API, the carrier webhook (its own raw-body JSON parser), staff-entered carrier events.
+  // Tracking: the lookup page and API, the carrier and aggregator webhooks (raw bodies for signatures), staff-entered carrier events.
   await app.register(trackingPages, { ctx });
   await app.register(accountPages, { ctx });
   await app.register(recoveryPages, { ctx });
   await app.register(trackingApi(ctx), { prefix: '/api/v1' });
   await app.register(carrierEventsApi(ctx), { prefix: '/api/v1' });
+  await app.register(shippingWebhooksApi(ctx), { prefix: '/api/v1' });
   await app.register(adminCarrierEventPages, { ctx });
   // Back-office catalog, stock and mail screens; an order's notification log in the API.
   await app.register(adminCatalogPages, { ctx });
