@@ -55,9 +55,8 @@ async function parcelWeight(ctx: AppContext, contents: LabelItem[], left: Awaite
   const weightless = lines.filter((l) => !l.variantId || !weights.get(l.variantId));
   if (weightless.length) {
     const names = weightless.map((l) => `${l.productName} (${l.sku})`).join(', ');
-    throw new DomainError('validation_failed', `No weight is recorded for ${names}: enter it in the catalog first, since carriers price labels by weight.`, {
-      fields: { package: `Weight missing for ${weightless.map((l) => l.sku).join(', ')}.` },
-    });
+    const message = `No weight is recorded for ${names}: enter it in the catalog first, since carriers price labels by weight.`;
+    throw validationFailed({ package: message }, message);
   }
   return contents.reduce((g, c, i) => g + weights.get(lines[i]!.variantId!)! * c.quantity, preset.emptyWeightGrams);
 }
