@@ -5,8 +5,9 @@
 // same shipment and finds the label already bought instead of buying another. The label PDF
 // goes to the blob store; carrier and tracking number wait on the label for the handover.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
+import type { Conn } from '../../db/client.ts';
 import { orders, shippingLabels, variants, type LabelItem } from '../../db/schema.ts';
 import { appendOrderEvent, type Actor } from '../orders/order-events.ts';
 import { canonicalOrderNumber } from '../orders/order-number.ts';
@@ -15,7 +16,7 @@ import { ORDER_STATES } from '../orders/order-states.ts';
 import type { PackagePreset } from '../settings/store-settings.ts';
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { isCarrier, normalizeTrackingNumber, type Carrier } from './carriers.ts';
-import { linesLeftToShip, parcelContents } from './shipment-contents.ts';
+import { linesLeftToShip, parcelContents, type LineLeft } from './shipment-contents.ts';
 import type { PostalAddress } from './shipping-provider.ts';
 
 export type ShippingLabel = typeof shippingLabels.$inferSelect;
@@ -48,7 +49,7 @@ async function findOrder(ctx: AppContext, number: string) {
 }
 
 /** Weight of the goods plus the empty package; a unit without a weight is a clear refusal naming it. */
-async function parcelWeight(ctx: AppContext, contents: LabelItem[], left: Awaited<ReturnType<typeof linesLeftToShip>>, preset: PackagePreset): Promise<number> {
+async function parcelWeight(ctx: AppContext, contents: LabelItem[], left: LineLeft[], preset: PackagePreset): Promise<number> {
   const lines = contents.map((c) => left.find((l) => l.orderItemId === c.orderItemId)!);
   const ids = lines.map((l) => l.variantId).filter((id): id is string => Boolean(id));
   const weights = new Map((ids.length ? await ctx.db.select({ id: variants.id, g: variants.weightGrams }).from(variants).where(inArray(variants.id, ids)) : []).map((v) => [v.id, v.g]));
@@ -59,6 +60,19 @@ async function parcelWeight(ctx: AppContext, contents: LabelItem[], left: Awaite
     throw validationFailed({ package: message }, message);
   }
   return contents.reduce((g, c, i) => g + weights.get(lines[i]!.variantId!)! * c.quantity, preset.emptyWeightGrams);
+}
+
+/** What a new label may carry: units not shipped yet and not on a bought label still waiting for its handover. */
+export async function linesLeftForLabel(conn: Conn, orderId: string): Promise<LineLeft[]> {
+  const [lines, waiting] = await Promise.all([
+    linesLeftToShip(conn, orderId),
+    conn
+      .select({ items: shippingLabels.items })
+      .from(shippingLabels)
+      .where(and(eq(shippingLabels.orderId, orderId), eq(shippingLabels.kind, 'outbound'), eq(shippingLabels.status, 'purchased'), isNull(shippingLabels.shipmentId))),
+  ]);
+  const onLabels = (id: string) => waiting.flatMap((w) => w.items).filter((i) => i.orderItemId === id).reduce((n, i) => n + i.quantity, 0);
+  return lines.map((l) => ({ ...l, left: Math.max(0, l.left - onLabels(l.orderItemId)) }));
 }
 
 /**
@@ -73,7 +87,7 @@ export async function quoteLabel(ctx: AppContext, number: string, actor: Actor, 
   }
   const preset = ctx.settings().parcels.packages.find((p) => p.name === input.packageName);
   if (!preset) throw validationFailed({ package: 'Choose the package the goods are packed in.' });
-  const left = await linesLeftToShip(ctx.db, order.id);
+  const left = await linesLeftForLabel(ctx.db, order.id);
   const contents = parcelContents(left, input.items);
   const weightGrams = await parcelWeight(ctx, contents, left, preset);
 

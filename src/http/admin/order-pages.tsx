@@ -14,8 +14,7 @@ import { staffActor } from '../../domain/staff/staff-service.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
 import { DomainError, notFound } from '../../domain/shared/errors.ts';
 import { carrierLabel } from '../../domain/shipments/carriers.ts';
-import { buyLabel, carrierOfLabel, labelPdf, orderLabels, quoteLabel } from '../../domain/shipments/labels.ts';
-import { linesLeftToShip } from '../../domain/shipments/shipment-contents.ts';
+import { buyLabel, carrierOfLabel, labelPdf, linesLeftForLabel, orderLabels, quoteLabel } from '../../domain/shipments/labels.ts';
 import type { LabelItem } from '../../db/schema.ts';
 import { render } from '../pages/html.tsx';
 import { requireStaff } from './auth.ts';
@@ -86,7 +85,7 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
     const current = detail.order.status as OrderStatus;
     const actions = (TRANSITIONS[current] ?? []).filter((to): to is Target => isTarget(to) && can(req.staff.role, TRANSITION_PERMISSION[to]));
     const labels = await orderLabels(ctx, detail.order.id);
-    const lines = await linesLeftToShip(ctx.db, detail.order.id);
+    const lines = await linesLeftForLabel(ctx.db, detail.order.id);
     const waiting = labels.find((l) => l.status === 'purchased' && !l.shipmentId && l.trackingNumber);
     const data: OrderPageData = {
       labelPanel:
