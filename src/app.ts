@@ -54,6 +54,7 @@ import { adminWebhooksApi } from './http/api/admin-webhooks-api.ts';
 import { adminWebhookPages } from './http/admin/webhook-pages.tsx';
 import { returnsApi } from './http/api/returns-api.ts';
 import { returnsPages } from './http/pages/returns-pages.tsx';
+import { returnLabelPages } from './http/pages/return-label-pages.ts';
 import { adminReturnPages } from './http/admin/return-pages.tsx';
 import { contactPages } from './http/pages/contact-pages.tsx';
 import { orderRequestPages } from './http/pages/order-request-pages.tsx';
@@ -152,6 +153,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminSupportPages, { ctx });
   // After-sales: the returns page, the returns API (customers and staff), the back-office returns screens.
   await app.register(returnsPages, { ctx });
+  await app.register(returnLabelPages, { ctx });
   await app.register(returnsApi(ctx), { prefix: '/api/v1' });
   await app.register(adminReturnPages, { ctx });
   // Outgoing webhooks: the owner's endpoints and their delivery logs (screen and API).

@@ -300,6 +300,47 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match((await page(`/admin/orders/${o.number}`)).body, /voided, postage refunded/);
     });
 
+    it('attaches a prepaid return label to an approved return and links it in the email', async () => {
+      const o = await packedOrder([{ sku: 'MUG-1', quantity: 2 }]);
+      await handOver(o.number, { trackingNumber: '9400111899223197428490' });
+      await orderService.markDelivered(t.ctx, o.number, alex);
+      const { applyForReturnFor } = await import('../src/domain/returns/return-application.ts');
+      const { approveReturn } = await import('../src/domain/returns/return-review.ts');
+      const opened = await applyForReturnFor(t.ctx, { id: o.id, number: o.number }, { type: 'return', items: [{ sku: 'MUG-1', quantity: 1 }], reason: 'damaged', condition: 'Chipped rim' });
+      const rma = opened.number;
+      await approveReturn(t.ctx, rma, alex);
+      const support = await staffSession(t, 'support');
+      const attach = () =>
+        t.app.inject({
+          method: 'POST',
+          url: `/admin/returns/${rma}/return-label`,
+          cookies: support.cookies,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost', host: 'localhost' },
+          payload: new URLSearchParams({ _csrf: support.csrf }).toString(),
+        });
+      const before = ep.purchases.length;
+      const res = await attach();
+      assert.equal(res.statusCode, 303, res.body.slice(0, 800));
+      assert.equal((await attach()).statusCode, 303, 'pressed twice');
+      assert.equal(ep.purchases.length - before, 1, 'one return label');
+      const [label] = (await labelsOf(o.number)).filter((l) => l.kind === 'return');
+      assert.equal(label!.status, 'purchased');
+      assert.equal(ep.shipment(label!.providerShipmentId)!.is_return, true);
+
+      const [email] = await t.ctx.db.select().from(outbox).where(and(eq(outbox.orderId, o.id), eq(outbox.template, 'return_approved'))).orderBy(outbox.id).offset(1);
+      const link = (email!.payload as { returnLabelUrl: string }).returnLabelUrl;
+      assert.match(link, /^http:\/\/127\.0\.0\.1:3000\/returns\/label\?t=/);
+      const pdf = await t.app.inject({ url: link.replace('http://127.0.0.1:3000', '') });
+      assert.equal(pdf.statusCode, 200);
+      assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+      assert.equal((await t.app.inject({ url: '/returns/label?t=forged.token.x' })).statusCode, 404);
+      const { renderEmail } = await import('../src/emails/index.ts');
+      const { emailRenderContext } = await import('../src/jobs/outbox-worker.ts');
+      const rendered = renderEmail('return_approved', email!.payload as never, emailRenderContext(t.ctx));
+      assert.match(rendered.html, /Print your prepaid return label/);
+      assert.ok(rendered.text.includes(link), 'the plain-text email carries the link too');
+    });
+
     it('keeps the typed handover working and answers 404 for the tracker webhook of an unknown provider', async () => {
       const o = await packedOrder([{ sku: 'MUG-1', quantity: 1 }]);
       const res = await post(`/admin/orders/${o.number}/transitions`, { to: 'shipped', carrier: 'UPS', trackingNumber: '1Z999AA10123456784' });
