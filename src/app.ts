@@ -27,6 +27,7 @@ import { adminAuthPages } from './http/admin/auth-pages.tsx';
 import { adminDashboardPage } from './http/admin/dashboard-page.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
+import { adminPackageSettingsPages } from './http/admin/package-settings-pages.tsx';
 import { adminBackupPages } from './http/admin/backup-pages.tsx';
 import { adminImportPages } from './http/admin/import-pages.tsx';
 import { adminOrderPages } from './http/admin/order-pages.tsx';
@@ -120,6 +121,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminDashboardPage, { ctx });
   await app.register(adminStaffPages, { ctx });
   await app.register(adminSettingsPages, { ctx });
+  await app.register(adminPackageSettingsPages, { ctx });
   await app.register(adminBackupPages, { ctx });
   await app.register(adminImportPages, { ctx });
   await app.register(adminOrderPages, { ctx });

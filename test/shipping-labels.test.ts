@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { DB_KINDS } from './helpers/databases.ts';
-import { testApp, fixedClock, type TestApp } from './helpers/test-app.ts';
+import { testApp, changeSettings, fixedClock, type TestApp } from './helpers/test-app.ts';
+import { defaultSettings } from '../src/domain/settings/store-settings.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
 import { insertPaidOrder } from './helpers/order-fixture.ts';
 import { staffSession } from './helpers/staff.ts';
@@ -339,6 +340,35 @@ for (const { kind, skip } of DB_KINDS) {
       const rendered = renderEmail('return_approved', email!.payload as never, emailRenderContext(t.ctx));
       assert.match(rendered.html, /Print your prepaid return label/);
       assert.ok(rendered.text.includes(link), 'the plain-text email carries the link too');
+    });
+
+    it('lets the owner edit package presets and the ship-from address, with clear errors', async () => {
+      const owner = await staffSession(t, 'owner');
+      const send = (form: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/admin/settings/packages',
+          cookies: owner.cookies,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost', host: 'localhost' },
+          payload: new URLSearchParams({ ...form, _csrf: owner.csrf }).toString(),
+        });
+      const shown = await t.app.inject({ url: '/admin/settings/packages', cookies: owner.cookies });
+      assert.equal(shown.statusCode, 200);
+      assert.match(shown.body, /value="Medium box"/);
+      assert.match(shown.body, /value="30.5"/);
+      const shipFrom = { 'shipFrom.name': 'CasanovaSpace', 'shipFrom.line1': '3850 Central Ave', 'shipFrom.line2': '', 'shipFrom.city': 'Parkersburg', 'shipFrom.state': 'wv', 'shipFrom.postalCode': '26104', 'shipFrom.phone': '' };
+      const bad = await send({ ...shipFrom, 'packages.0.name': 'Tube', 'packages.0.length': '60', 'packages.0.width': 'ten', 'packages.0.height': '10', 'packages.0.emptyWeight': '80' });
+      assert.equal(bad.statusCode, 422);
+      assert.match(bad.body, /Enter the inner width in cm, like 30.5/);
+      const saved = await send({ ...shipFrom, 'packages.0.name': 'Tube', 'packages.0.length': '60', 'packages.0.width': '10', 'packages.0.height': '10.5', 'packages.0.emptyWeight': '80', 'packages.1.name': '', 'packages.1.length': '', 'packages.1.width': '', 'packages.1.height': '', 'packages.1.emptyWeight': '' });
+      assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));
+      const { loadSettings } = await import('../src/domain/settings/settings-service.ts');
+      const parcels = (await loadSettings(t.ctx.db)).parcels;
+      assert.deepEqual(parcels.packages, [{ name: 'Tube', lengthMm: 600, widthMm: 100, heightMm: 105, emptyWeightGrams: 80 }]);
+      assert.equal(parcels.shipFrom.state, 'WV');
+      assert.equal((await t.app.inject({ url: '/admin/settings/packages', cookies: staff.cookies })).statusCode, 403, 'warehouse staff cannot change presets');
+      // Back to the default presets for the tests that follow.
+      await changeSettings(t, (s) => ({ ...s, parcels: defaultSettings().parcels }));
     });
 
     it('keeps the typed handover working and answers 404 for the tracker webhook of an unknown provider', async () => {
