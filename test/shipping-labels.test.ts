@@ -10,7 +10,7 @@ import { testApp, changeSettings, fixedClock, type TestApp } from './helpers/tes
 import { defaultSettings } from '../src/domain/settings/store-settings.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
 import { insertPaidOrder } from './helpers/order-fixture.ts';
-import { staffSession } from './helpers/staff.ts';
+import { staffSession, staffToken } from './helpers/staff.ts';
 import { startEasyPostFake, type EasyPostFake } from './fakes/easypost-fake.ts';
 import { carrierEvents, orderItems, orders, outbox, shipmentItems, shipments, shippingLabels, variants } from '../src/db/schema.ts';
 import type { Actor } from '../src/domain/orders/order-events.ts';
@@ -271,6 +271,22 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(tracking, /1 × Test Lamp/);
 
       assert.equal((await deliver(second.trackingNumber!, 20)).orderStatus, 'delivered');
+    });
+
+    it('takes partial shipments through the admin API and shows each parcel\'s contents in the order JSON', async () => {
+      const o = await packedOrder();
+      const token = await staffToken(t, 'warehouse');
+      const add = (payload: object) => t.app.inject({ method: 'POST', url: `/api/v1/admin/orders/${o.number}/shipments`, headers: { authorization: `Bearer ${token}` }, payload });
+      assert.equal((await add({ carrier: 'UPS', trackingNumber: '1Z999AA10123456701', items: [{ sku: 'VASE-1', quantity: 1 }] })).statusCode, 422);
+      const first = await add({ carrier: 'UPS', trackingNumber: '1Z999AA10123456702', items: [{ sku: 'LAMP-1', quantity: 1 }] });
+      assert.equal(first.statusCode, 201, first.body);
+      assert.equal(first.json().status, 'shipped');
+      assert.deepEqual(first.json().shipments[0].contents,  [{ sku: 'LAMP-1', name: 'Test Lamp', quantity: 1 }]);
+      const rest = await add({ carrier: 'UPS', trackingNumber: '1Z999AA10123456703' });
+      assert.deepEqual(
+        rest.json().shipments.find((x: { trackingNumber: string }) => x.trackingNumber === '1Z999AA10123456703').contents.map((c: { sku: string; quantity: number }) => `${c.quantity}×${c.sku}`),
+        ['1×LAMP-1', '1×MUG-1', '1×LAMP-2'],
+      );
     });
 
     it('voids the label of a cancelled order through the outbox', async () => {
