@@ -95,7 +95,9 @@ export async function quoteLabel(ctx: AppContext, number: string, actor: Actor, 
   const to: PostalAddress = { name: a.name, line1: a.line1, line2: a.line2, city: a.city, state: a.state, postalCode: a.postalCode, country: 'US', phone: order.phone, email: order.email };
   const check = await ctx.shipping.verifyAddress(to);
   if (!check.ok) {
-    if (order.status === 'packed') await putOnHold(ctx, order.number, actor, { reason: check.reason.slice(0, 500) });
+    // A shipped order (a later parcel) cannot go back on hold: the reason is shown instead.
+    if (order.status !== 'packed') throw new DomainError('conflict', check.reason);
+    await putOnHold(ctx, order.number, actor, { reason: check.reason.slice(0, 500) });
     return { kind: 'held', reason: check.reason };
   }
 

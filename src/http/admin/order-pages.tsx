@@ -94,6 +94,7 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
               labels,
               packages: ctx.settings().parcels.packages,
               lines,
+              canEditPackages: can(req.staff.role, 'settings.edit'),
               canQuote: ctx.shipping.buysLabels && can(req.staff.role, 'orders.process') && ['packed', 'shipped'].includes(current) && lines.some((l) => l.left > 0),
             }
           : undefined,

@@ -14,6 +14,8 @@ export type LabelPanelData = {
   lines: LineLeft[];
   /** Role may buy, provider buys labels, and the order is packed or shipped with units left. */
   canQuote: boolean;
+  /** Owners get a link to the package presets. */
+  canEditPackages: boolean;
 };
 
 const STATUS_WORDS: Record<string, string> = {
@@ -107,8 +109,13 @@ export function LabelPanel(d: PanelProps) {
               value={value('package', data.packages[0]?.name ?? '')}
               error={errors.package}
               options={data.packages.map((p) => ({ value: p.name, label: presetLabel(p) }))}
-              hint="Presets are kept under Settings → Packages. The goods' weight is added to the empty package."
+              hint="The goods' weight from the catalog is added to the empty package."
             />
+            {data.canEditPackages ? (
+              <p class="hint">
+                <a href="/admin/settings/packages">Edit the package presets</a>
+              </p>
+            ) : null}
             <fieldset class="checks" id={fieldId('items')}>
               <legend>In this parcel (units)</legend>
               {data.lines
