@@ -179,6 +179,17 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(bought!.rateId, label!.rates[0]!.id);
     });
 
+    it('buys one label when Buy label is pressed twice at once', async () => {
+      const o = await packedOrder([{ sku: 'MUG-1', quantity: 1 }]);
+      await post(`/admin/orders/${o.number}/labels`, { package: 'Small box' });
+      const [label] = await labelsOf(o.number);
+      const before = ep.purchases.length;
+      const answers = await Promise.all([1, 2].map(() => post(`/admin/orders/${o.number}/labels/${label!.id}/buy`, { rateId: label!.rates[0]!.id })));
+      assert.deepEqual(answers.map((a) => a.statusCode), [303, 303]);
+      assert.equal(ep.purchases.length - before, 1);
+      assert.equal((await labelsOf(o.number))[0]!.status, 'purchased');
+    });
+
     it('records tracker webhooks once and in time order, delivers the order with its email, and refuses bad signatures', async () => {
       const o = await packedOrder([{ sku: 'MUG-1', quantity: 2 }]);
       const label = await buyThroughPage(o.number);

@@ -146,7 +146,15 @@ export function createEasyPostProvider(config: EasyPostConfig): ShippingProvider
       // A purchase whose answer was lost (timeout) may have happened: look before buying.
       const current = (await call('Buying the label', () => client.Shipment.retrieve(providerShipmentId))) as unknown as EpShipment;
       if (current.postage_label?.label_url) return call('Downloading the label', () => asPurchased(current));
-      const bought = (await call('Buying the label', () => client.Shipment.buy(providerShipmentId, rateId))) as unknown as EpShipment;
+      const bought = (await call('Buying the label', async () => {
+        try {
+          return await client.Shipment.buy(providerShipmentId, rateId);
+        } catch (err) {
+          // Bought meanwhile by the same press in another tab: that purchase is the label.
+          if ((err as { code?: string }).code === 'SHIPMENT.POSTAGE.EXISTS') return client.Shipment.retrieve(providerShipmentId);
+          throw err;
+        }
+      })) as unknown as EpShipment;
       return call('Downloading the label', () => asPurchased(bought));
     },
 
