@@ -1,7 +1,7 @@
 // What each parcel carries. A shipment lists order lines and units (shipment_items); what is
 // not in any parcel yet can go in a later one. A handover that names no lines carries
 // everything not shipped yet, so the typed handover of a one-parcel order needs nothing new.
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Conn, Tx } from '../../db/client.ts';
 import { orderItems, shipmentItems, shipments, type LabelItem } from '../../db/schema.ts';
 import { DomainError, validationFailed } from '../shared/errors.ts';
@@ -72,7 +72,7 @@ export async function shipmentContents(conn: Conn, orderId: string): Promise<Map
     .select({ shipmentId: shipmentItems.shipmentId, sku: orderItems.sku, productName: orderItems.productName, quantity: shipmentItems.quantity })
     .from(shipmentItems)
     .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
-    .innerJoin(orderItems, and(eq(orderItems.id, shipmentItems.orderItemId)))
+    .innerJoin(orderItems, eq(orderItems.id, shipmentItems.orderItemId))
     .where(eq(shipments.orderId, orderId))
     .orderBy(orderItems.position);
   const out = new Map<string, { sku: string; productName: string; quantity: number }[]>();
