@@ -33,6 +33,7 @@ import { phoneOrderPages } from './http/admin/phone-order-pages.tsx';
 import { payLinkPages } from './http/pages/pay-link-pages.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
+import { adminPackageSettingsPages } from './http/admin/package-settings-pages.tsx';
 import { adminBackupPages } from './http/admin/backup-pages.tsx';
 import { adminImportPages } from './http/admin/import-pages.tsx';
 import { adminOrderPages } from './http/admin/order-pages.tsx';
@@ -49,6 +50,7 @@ import { accountPages } from './http/pages/account-pages.tsx';
 import { recoveryPages } from './http/pages/recovery-pages.tsx';
 import { trackingApi } from './http/api/tracking-api.ts';
 import { carrierEventsApi } from './http/api/carrier-events-api.ts';
+import { shippingWebhooksApi } from './http/api/shipping-webhooks-api.ts';
 import { adminCarrierEventPages } from './http/admin/carrier-event-pages.tsx';
 import { adminCatalogPages } from './http/admin/catalog-pages.tsx';
 import { adminStockPages } from './http/admin/stock-pages.tsx';
@@ -59,6 +61,7 @@ import { adminWebhooksApi } from './http/api/admin-webhooks-api.ts';
 import { adminWebhookPages } from './http/admin/webhook-pages.tsx';
 import { returnsApi } from './http/api/returns-api.ts';
 import { returnsPages } from './http/pages/returns-pages.tsx';
+import { returnLabelPages } from './http/pages/return-label-pages.ts';
 import { adminReturnPages } from './http/admin/return-pages.tsx';
 import { contactPages } from './http/pages/contact-pages.tsx';
 import { orderRequestPages } from './http/pages/order-request-pages.tsx';
@@ -131,6 +134,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(phoneOrderPages, { ctx });
   await app.register(adminStaffPages, { ctx });
   await app.register(adminSettingsPages, { ctx });
+  await app.register(adminPackageSettingsPages, { ctx });
   await app.register(adminBackupPages, { ctx });
   await app.register(adminImportPages, { ctx });
   await app.register(adminOrderPages, { ctx });
@@ -144,12 +148,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Payments: the providers' signed webhooks and the sandbox's stand-in payment page.
   await app.register(paymentWebhooksApi(ctx), { prefix: '/api/v1' });
   await app.register(sandboxPayPages, { ctx });
-  // Tracking: the lookup page and API, the carrier webhook (its own raw-body JSON parser), staff-entered carrier events.
+  // Tracking: the lookup page and API, the carrier and aggregator webhooks (raw bodies for signatures), staff-entered carrier events.
   await app.register(trackingPages, { ctx });
   await app.register(accountPages, { ctx });
   await app.register(recoveryPages, { ctx });
   await app.register(trackingApi(ctx), { prefix: '/api/v1' });
   await app.register(carrierEventsApi(ctx), { prefix: '/api/v1' });
+  await app.register(shippingWebhooksApi(ctx), { prefix: '/api/v1' });
   await app.register(adminCarrierEventPages, { ctx });
   // Back-office catalog, stock and mail screens; an order's notification log in the API.
   await app.register(adminCatalogPages, { ctx });
@@ -164,6 +169,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminSupportPages, { ctx });
   // After-sales: the returns page, the returns API (customers and staff), the back-office returns screens.
   await app.register(returnsPages, { ctx });
+  await app.register(returnLabelPages, { ctx });
   await app.register(returnsApi(ctx), { prefix: '/api/v1' });
   await app.register(adminReturnPages, { ctx });
   // Outgoing webhooks: the owner's endpoints and their delivery logs (screen and API).

@@ -43,6 +43,12 @@ const schema = z.object({
   STRIPE_JS_URL: url('STRIPE_JS_URL').default('https://js.stripe.com/v3/'),
   /** The built-in sandbox processor (test cards): on by default, off by default once a live Stripe key is set. */
   SANDBOX_PAYMENTS: z.enum(['on', 'off']).optional(),
+  /** EasyPost (labels, address checks, automatic tracking): the API key, the webhook secret, and another API base for tests. */
+  EASYPOST_API_KEY: z.string().min(8, 'EASYPOST_API_KEY must be an EasyPost API key (EZTK… for test, EZAK… for production)').optional(),
+  EASYPOST_WEBHOOK_SECRET: z.string().min(8, 'EASYPOST_WEBHOOK_SECRET must be at least 8 characters').optional(),
+  EASYPOST_API_URL: url('EASYPOST_API_URL').optional(),
+  /** How long one EasyPost call may take before it counts as unanswered (the label purchase is then safe to retry). */
+  EASYPOST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   /** Let webhooks reach loopback and private addresses (development, tests); off, because that is server-side request forgery. */
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['on', 'off']).default('off'),
   /** Let product imports fetch pictures from loopback and private addresses (tests, a LAN file server). */
@@ -74,6 +80,7 @@ export type Config = {
   metricsToken?: string;
   stripe?: { secretKey: string; publishableKey: string; webhookSecret: string; apiUrl?: string; jsUrl: string };
   sandboxPayments: boolean;
+  easypost?: { apiKey: string; webhookSecret?: string; apiUrl?: string; timeoutMs: number };
   /** Webhook endpoints may resolve to loopback or private addresses. */
   webhooksAllowPrivate: boolean;
   /** Product imports may fetch pictures from loopback or private addresses. */
@@ -133,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'on',
     importAllowPrivate: e.IMPORT_ALLOW_PRIVATE === 'on',
     storage,
+    easypost: e.EASYPOST_API_KEY
+      ? { apiKey: e.EASYPOST_API_KEY, webhookSecret: e.EASYPOST_WEBHOOK_SECRET, apiUrl: e.EASYPOST_API_URL?.replace(/\/?$/, '/'), timeoutMs: e.EASYPOST_TIMEOUT_MS }
+      : undefined,
   };
 }
 

@@ -19,6 +19,8 @@ import { createStripeProvider } from './domain/payments/stripe-provider.ts';
 import { createHmac } from 'node:crypto';
 import type { PaymentProvider } from './domain/payments/provider.ts';
 import { tableTaxProvider, type TaxProvider } from './domain/tax/tax-provider.ts';
+import { noShippingProvider, type ShippingProvider } from './domain/shipments/shipping-provider.ts';
+import { createEasyPostProvider } from './domain/shipments/easypost-provider.ts';
 
 export type AppContext = {
   config: Config;
@@ -31,6 +33,8 @@ export type AppContext = {
   payments: PaymentRegistry;
   /** Where checkout's sales tax comes from: the store's table unless a tax service is configured. */
   tax: TaxProvider;
+  /** The shipping aggregator for labels and tracking (EasyPost when configured, else none: handover by hand). */
+  shipping: ShippingProvider;
   /** The current store settings (kept fresh by change announcements). */
   settings(): StoreSettings;
   /** Key for signed links (tracking tokens); stable across restarts and instances. */
@@ -39,7 +43,7 @@ export type AppContext = {
   onChange(topic: ChangeTopic, fn: () => void): void;
 };
 
-export type ContextOverrides = Partial<Pick<AppContext, 'clock' | 'log' | 'blobs' | 'payments' | 'tax'>>;
+export type ContextOverrides = Partial<Pick<AppContext, 'clock' | 'log' | 'blobs' | 'payments' | 'tax' | 'shipping'>>;
 
 export async function createContext(config: Config, database: Database, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? pino({ level: config.logLevel, redact: redactPaths });
@@ -64,6 +68,7 @@ export async function createContext(config: Config, database: Database, override
     blobs: overrides.blobs ?? (await configuredBlobStore(config, database.db)),
     payments: overrides.payments ?? createPaymentRegistry(paymentProviders(config, database.db, clock, secret)),
     tax: overrides.tax ?? tableTaxProvider,
+    shipping: overrides.shipping ?? (config.easypost ? createEasyPostProvider(config.easypost) : noShippingProvider),
     settings: () => settings,
     secret,
     onChange(topic, fn) {

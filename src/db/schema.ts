@@ -20,3 +20,4 @@ export * from './schema/backups.ts';
 export * from './schema/notifications.ts';
 export * from './schema/webhooks.ts';
 export * from './schema/phone-orders.ts';
+export * from './schema/shipping-labels.ts';

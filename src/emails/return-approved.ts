@@ -33,9 +33,12 @@ export const returnApproved: Template<ReturnCasePayload> = (p, ctx) => {
         steps: [
           { title: 'Pack the items', text: 'Pack them securely, in their original packaging if you still have it.' },
           { title: 'Mark the parcel', text: [`Write the `, { strong: mark }, ' clearly on the outside of the parcel.'] },
-          { title: 'Ship it to us', text: 'Send it to the address below and keep the receipt and tracking number until your case is closed.' },
+          present(p.returnLabelUrl)
+            ? { title: 'Stick on the prepaid label', text: 'Print the return label below and stick it on the parcel: the postage is paid. Hand it to the carrier and keep the receipt until your case is closed.' }
+            : { title: 'Ship it to us', text: 'Send it to the address below and keep the receipt and tracking number until your case is closed.' },
         ],
       },
+      ...(present(p.returnLabelUrl) ? [{ kind: 'button' as const, label: 'Print your prepaid return label', href: p.returnLabelUrl }] : []),
       {
         kind: 'quote',
         label: 'Return address',

@@ -15,6 +15,8 @@ import { describeWeeklyHours } from '../domain/support/service-hours.ts';
 import { loadEmailTexts } from '../domain/notifications/email-overrides.ts';
 import { nowSql, ownClaim, plusMs, recordFailure, type OutboxRow } from './outbox-rows.ts';
 import { deliverWebhook } from './webhook-delivery.ts';
+import { deliverLabelVoid } from './label-void-delivery.ts';
+import { LABEL_OUTBOX_CHANNEL } from '../domain/shipments/label-records.ts';
 
 export type { OutboxRow } from './outbox-rows.ts';
 export { retryDelayMs } from './outbox-rows.ts';
@@ -54,7 +56,7 @@ export function outboxMessageId(rowId: number, publicUrl: string): string {
 }
 
 /**
- * Claims up to `batchSize` due rows (email, text message, webhook): pending ones whose time has come, and rows
+ * Claims up to `batchSize` due rows (email, text message, webhook, label void): pending ones whose time has come, and rows
  * still marked sending whose lease ran out (their worker died). Each claim counts as an attempt.
  */
 export async function claimOutboxRows(ctx: AppContext, opts: { batchSize: number; leaseMs: number }): Promise<OutboxRow[]> {
@@ -64,7 +66,7 @@ export async function claimOutboxRows(ctx: AppContext, opts: { batchSize: number
     .from(outbox)
     .where(
       and(
-        inArray(outbox.channel, ['email', 'sms', 'webhook']),
+        inArray(outbox.channel, ['email', 'sms', 'webhook', LABEL_OUTBOX_CHANNEL]),
         or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.lockedUntil, now))),
       ),
     )
@@ -157,6 +159,7 @@ async function deliverBatch(ctx: AppContext, opts: Required<OutboxWorkerOptions>
     rows.map(async (row) => {
       const about = { outboxId: row.id, template: row.template, attempt: row.attempts };
       if (row.channel === 'sms') return deliverSms(ctx, opts, row, about, log);
+      if (row.channel === LABEL_OUTBOX_CHANNEL) return deliverLabelVoid(ctx, row, { maxAttempts: opts.maxAttempts }, log);
       if (row.channel === 'webhook') return deliverWebhook(ctx, row, { maxAttempts: opts.maxAttempts, timeoutMs: opts.webhookTimeoutMs }, log);
       try {
         let email: RenderedEmail;

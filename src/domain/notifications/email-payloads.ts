@@ -95,6 +95,8 @@ export type ReturnCasePayload = {
   reason?: string | null;
   rmaNumber?: string | null;
   refund?: RefundInfo | null;
+  /** A prepaid return label to print (approved returns and exchanges, when the shop bought one). */
+  returnLabelUrl?: string | null;
   trackingUrl: string;
 };
 

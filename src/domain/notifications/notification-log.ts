@@ -1,7 +1,7 @@
 // The notification log: what was sent about an order or a case, when, to whom, and how
 // delivery went; store-wide, the latest emails, the failed ones and how many are in each
 // state. The outbox rows are the log; nothing is copied elsewhere.
-import { and, count, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import { orders, outbox, supportCases } from '../../db/schema.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
@@ -83,8 +83,8 @@ export async function listDeliveries(
 ): Promise<DeliveryPage> {
   const size = Math.min(Math.max(1, Math.floor(pageSize)), 200);
   const current = Math.max(1, Math.floor(page));
-  // Webhook deliveries have their own log on each endpoint's page.
-  const where = and(ne(outbox.channel, 'webhook'), status ? eq(outbox.status, status) : undefined);
+  // Webhook deliveries have their own log on each endpoint's page; label voids show on the order's timeline.
+  const where = and(notInArray(outbox.channel, ['webhook', 'label']), status ? eq(outbox.status, status) : undefined);
   const items = await conn
     .select({ ...entryColumns, orderId: outbox.orderId, orderNumber: orders.number, caseId: outbox.caseId, caseNumber: supportCases.number })
     .from(outbox)
@@ -123,7 +123,7 @@ export async function retryDelivery(conn: Conn, outboxId: number): Promise<Notif
 
 /** How many emails are in each delivery state (states with none are 0). */
 export async function deliveryCounts(conn: Conn): Promise<Record<DeliveryStatus, number>> {
-  const byStatus = await conn.select({ status: outbox.status, n: count() }).from(outbox).where(ne(outbox.channel, 'webhook')).groupBy(outbox.status);
+  const byStatus = await conn.select({ status: outbox.status, n: count() }).from(outbox).where(notInArray(outbox.channel, ['webhook', 'label'])).groupBy(outbox.status);
   const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
   for (const row of byStatus) if (row.status in counts) counts[row.status as DeliveryStatus] = Number(row.n);
   return counts;

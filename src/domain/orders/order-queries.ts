@@ -8,6 +8,7 @@ import { notFound } from '../shared/errors.ts';
 import { phoneToE164 } from '../checkout/checkout-input.ts';
 import { notificationLog, type NotificationLogEntry } from '../notifications/notification-log.ts';
 import { carrierTrackingUrl } from '../shipments/carriers.ts';
+import { shipmentContents } from '../shipments/shipment-contents.ts';
 import { serviceMillisBetween, type ServiceHours } from '../support/service-hours.ts';
 import { canonicalOrderNumber } from './order-number.ts';
 import { orderCountsByStatus } from './order-counts.ts';
@@ -150,7 +151,13 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
 
 export type OrderEvent = typeof orderEvents.$inferSelect & { staffName: string | null };
 export type CarrierEvent = typeof carrierEvents.$inferSelect;
-export type ShipmentDetail = typeof shipments.$inferSelect & { carrierTrackingUrl: string | null; staffName: string | null; events: CarrierEvent[] };
+export type ShipmentDetail = typeof shipments.$inferSelect & {
+  carrierTrackingUrl: string | null;
+  staffName: string | null;
+  events: CarrierEvent[];
+  /** The order lines and units in this parcel. */
+  contents: { sku: string; productName: string; quantity: number }[];
+};
 
 export type OrderDetail = {
   order: Order;
@@ -171,7 +178,7 @@ export async function getOrderDetail(conn: Conn, number: string): Promise<OrderD
   const [order] = canonical ? await conn.select().from(orders).where(eq(orders.number, canonical)) : [];
   if (!order) throw notFound('Order');
 
-  const [items, paymentRows, refundRows, shipmentRows, eventRows, notifications] = await Promise.all([
+  const [items, paymentRows, refundRows, shipmentRows, eventRows, notifications, contents] = await Promise.all([
     conn.select().from(orderItems).where(eq(orderItems.orderId, order.id)).orderBy(asc(orderItems.position)),
     conn.select().from(payments).where(eq(payments.orderId, order.id)).orderBy(asc(payments.createdAt)),
     conn.select().from(refunds).where(eq(refunds.orderId, order.id)).orderBy(asc(refunds.createdAt)),
@@ -188,6 +195,7 @@ export async function getOrderDetail(conn: Conn, number: string): Promise<OrderD
       .where(eq(orderEvents.orderId, order.id))
       .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
     notificationLog(conn, { orderId: order.id }),
+    shipmentContents(conn, order.id),
   ]);
 
   const carrierRows = shipmentRows.length
@@ -208,6 +216,7 @@ export async function getOrderDetail(conn: Conn, number: string): Promise<OrderD
       staffName,
       carrierTrackingUrl: carrierTrackingUrl(shipment.carrier, shipment.trackingNumber),
       events: carrierRows.filter((e) => e.shipmentId === shipment.id),
+      contents: contents.get(shipment.id) ?? [],
     })),
     events: eventRows.map(({ event, staffName }) => ({ ...event, staffName })),
     notifications,

@@ -27,6 +27,9 @@ import {
   type Carrier,
 } from '../shipments/carriers.ts';
 import { trackingUrl } from '../tracking/tracking-token.ts';
+import { recordShipmentContents } from '../shipments/shipment-contents.ts';
+import { requestLabelVoids, takeLabelForShipment } from '../shipments/label-records.ts';
+import type { LabelItem } from '../../db/schema.ts';
 import { appendOrderEvent, type Actor } from './order-events.ts';
 import { canonicalOrderNumber } from './order-number.ts';
 import { isOrderStatus, ORDER_STATES, transitionRefusal, type OrderStatus } from './order-states.ts';
@@ -44,7 +47,9 @@ export type OrderChange = {
 };
 
 export type VerbOptions = { tx?: Tx };
-export type ShipmentInput = { carrier: string; trackingNumber: string };
+/** `items`: the order lines and units in this parcel; without them it carries a bought label's contents, or everything not shipped yet. */
+export type ShipmentInput = { carrier: string; trackingNumber: string; items?: LabelItem[] };
+type Parcel = { carrier: Carrier; trackingNumber: string; items?: LabelItem[] };
 export type ReasonInput = { reason: string };
 
 /** Fields the API and the order page may send with a transition. */
@@ -120,7 +125,7 @@ function requiredReason(input: Partial<ReasonInput> | undefined, what: string): 
 }
 
 /** Validates carrier and tracking number (422 naming the field); returns them normalised. */
-function parseShipmentInput(input: Partial<ShipmentInput> | undefined): { carrier: Carrier; trackingNumber: string } {
+function parseShipmentInput(input: Partial<ShipmentInput> | undefined): Parcel {
   const errors: Record<string, string> = {};
   const carrier = input?.carrier;
   const trackingNumber = normalizeTrackingNumber(input?.trackingNumber ?? '');
@@ -128,7 +133,7 @@ function parseShipmentInput(input: Partial<ShipmentInput> | undefined): { carrie
   const problem = isCarrier(carrier) ? trackingNumberProblem(carrier, trackingNumber) : trackingNumber ? undefined : 'Enter the tracking number from the label.';
   if (problem) errors.trackingNumber = problem;
   if (Object.keys(errors).length) throw validationFailed(errors, 'The carrier and tracking number are needed to hand the order over.');
-  return { carrier: carrier as Carrier, trackingNumber };
+  return { carrier: carrier as Carrier, trackingNumber, items: input?.items };
 }
 
 // ------------------------------------------------------------------ verbs
@@ -156,7 +161,7 @@ export async function resumeVerification(ctx: AppContext, number: string, actor:
   });
 }
 
-/** paid | verified → on_hold, with the reason staff must fix before verifying. */
+/** paid | verified | packed → on_hold, with the reason staff must fix before verifying. */
 export async function putOnHold(ctx: AppContext, number: string, actor: Actor, input: ReasonInput, opts: VerbOptions = {}): Promise<OrderChange> {
   const reason = requiredReason(input, 'the order is on hold');
   return change(ctx, number, opts, async (tx, order) => {
@@ -187,7 +192,7 @@ export async function ship(ctx: AppContext, number: string, actor: Actor, input:
   return change(ctx, number, opts, (tx, order) => handOver(ctx, tx, order, actor, parcel));
 }
 
-async function handOver(ctx: AppContext, tx: Tx, order: Order, actor: Actor, parcel: { carrier: Carrier; trackingNumber: string }): Promise<OrderChange> {
+async function handOver(ctx: AppContext, tx: Tx, order: Order, actor: Actor, parcel: Parcel): Promise<OrderChange> {
   const from = guard(order, 'shipped');
   const shipment = await recordShipment(ctx, tx, order, actor, parcel);
   const moved = await moveTo(ctx, tx, order, from, 'shipped', actor, { shipmentId: shipment.id, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber });
@@ -221,7 +226,7 @@ export async function addShipment(ctx: AppContext, number: string, actor: Actor,
   });
 }
 
-async function recordShipment(ctx: AppContext, tx: Tx, order: Order, actor: Actor, parcel: { carrier: Carrier; trackingNumber: string }): Promise<Shipment> {
+async function recordShipment(ctx: AppContext, tx: Tx, order: Order, actor: Actor, parcel: Parcel): Promise<Shipment> {
   const [same] = await tx
     .select({ id: shipments.id })
     .from(shipments)
@@ -239,6 +244,9 @@ async function recordShipment(ctx: AppContext, tx: Tx, order: Order, actor: Acto
       shippedAt: ctx.clock.now(),
     })
     .returning();
+  // A label bought for this parcel says what is in it, unless staff listed the contents themselves.
+  const labelItems = await takeLabelForShipment(tx, order.id, parcel.trackingNumber, shipment!.id);
+  await recordShipmentContents(tx, order.id, shipment!.id, parcel.items ?? labelItems);
   await enqueueEmail(tx, {
     template: 'order_shipped',
     to: order.email,
@@ -287,6 +295,8 @@ export async function cancel(ctx: AppContext, number: string, actor: Actor, inpu
   return change(ctx, number, opts, async (tx, order) => {
     const from = guard(order, 'cancelled');
     await returnStock(tx, order, actor, ctx.clock.now());
+    // Postage bought for a parcel that will never leave is asked back after commit (outbox).
+    await requestLabelVoids(tx, order.id);
     const left = await refundableAmount(tx, order.id);
     const refund =
       left > 0

@@ -6,7 +6,7 @@ export const ORDER_STATES = {
   paid: 'Paid, waiting for verification',
   /** Staff checked address, contact and payment; ready to pick. */
   verified: 'Verified, waiting to be prepared',
-  /** Held by staff with a reason (e.g. the address looks wrong); goes back to verification. */
+  /** Held with a reason (staff, or a failed address check before a label); goes back to verification. */
   on_hold: 'On hold, waiting for a fix before verification',
   /** Products are being picked and checked. */
   preparing: 'Being prepared',
@@ -29,7 +29,8 @@ export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   verified: ['preparing', 'on_hold', 'cancelled'],
   on_hold: ['verified', 'cancelled'],
   preparing: ['packed', 'cancelled'],
-  packed: ['shipped', 'cancelled'],
+  // A packed order is held when the carrier cannot deliver to its address (checked before buying a label).
+  packed: ['shipped', 'on_hold', 'cancelled'],
   shipped: ['delivered'],
   delivered: [],
   cancelled: [],

@@ -151,7 +151,7 @@ export async function emailCustomer(
   order: Order,
   rc: ReturnCase,
   items: CaseItem[],
-  extra: { reason?: string | null; refund?: RefundInfo | null; trackingUrl?: string } = {},
+  extra: { reason?: string | null; refund?: RefundInfo | null; trackingUrl?: string; returnLabelUrl?: string } = {},
 ): Promise<void> {
   const [support] = rc.supportCaseId ? await tx.select({ number: supportCases.number }).from(supportCases).where(eq(supportCases.id, rc.supportCaseId)) : [];
   await enqueueEmail(tx, {
@@ -168,6 +168,7 @@ export async function emailCustomer(
       // The RMA number marks a parcel coming back: none before approval, none when nothing comes back.
       rmaNumber: template === 'return_declined' || typeOf(rc) === 'refund' ? null : rc.number,
       refund: extra.refund ?? null,
+      returnLabelUrl: extra.returnLabelUrl ?? null,
       trackingUrl: extra.trackingUrl ?? trackingUrl(ctx, order.number),
     } satisfies ReturnCasePayload,
   });

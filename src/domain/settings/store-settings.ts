@@ -142,9 +142,44 @@ export const settingsSchema = z.object({
     })
     .prefault({}),
   lowStockThreshold: z.number().int().min(0).default(5),
+  /** Labels bought through the shipping provider: where parcels leave from, and the boxes the warehouse packs in. */
+  parcels: z
+    .object({
+      shipFrom: z
+        .object({
+          name: z.string().min(1).max(80).default('CasanovaSpace'),
+          line1: z.string().min(1).max(100).default('3850 Central Ave Apt 19'),
+          line2: z.string().max(100).default(''),
+          city: z.string().min(1).max(60).default('Parkersburg'),
+          state: z.string().regex(/^[A-Z]{2}$/, 'Use the two-letter state code').default('WV'),
+          postalCode: z.string().regex(/^\d{5}(-\d{4})?$/, 'Use a 5-digit ZIP code').default('26104'),
+          phone: z.string().max(30).default('+16815101126'),
+        })
+        .prefault({}),
+      /** Package presets: inner size (mm) and what the empty box weighs (g), added to the goods' weight. */
+      packages: z
+        .array(
+          z.object({
+            name: z.string().min(1, 'Name the package').max(60),
+            lengthMm: z.number().int().min(1, 'Give the inner length').max(3000),
+            widthMm: z.number().int().min(1, 'Give the inner width').max(3000),
+            heightMm: z.number().int().min(1, 'Give the inner height').max(3000),
+            emptyWeightGrams: z.number().int().min(0).max(30_000),
+          }),
+        )
+        .max(30)
+        .default([
+          { name: 'Small box', lengthMm: 229, widthMm: 152, heightMm: 102, emptyWeightGrams: 150 },
+          { name: 'Medium box', lengthMm: 305, widthMm: 229, heightMm: 152, emptyWeightGrams: 300 },
+          { name: 'Large box', lengthMm: 457, widthMm: 305, heightMm: 305, emptyWeightGrams: 600 },
+          { name: 'Padded mailer', lengthMm: 330, widthMm: 254, heightMm: 25, emptyWeightGrams: 40 },
+        ]),
+    })
+    .prefault({}),
 });
 
 export type StoreSettings = z.infer<typeof settingsSchema>;
+export type PackagePreset = StoreSettings['parcels']['packages'][number];
 export type ShippingMethod = keyof StoreSettings['shipping']['methods'];
 
 export const defaultSettings = (): StoreSettings => settingsSchema.parse({});

@@ -16,6 +16,7 @@ import type { OrderStatus } from '../orders/order-states.ts';
 import { DomainError, notFound, validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { sha256 } from '../shared/ids.ts';
 import { CARRIERS, normalizeTrackingNumber, type Carrier } from './carriers.ts';
+import { unitsLeftToShip } from './shipment-contents.ts';
 
 /** What a carrier can report after the handover. */
 export const CARRIER_EVENT_STATUSES = ['in_transit', 'out_for_delivery', 'delivered', 'exception'] as const;
@@ -208,7 +209,8 @@ async function record(
       .where(and(eq(shipments.orderId, order.id), ne(shipments.status, 'delivered')))
       .orderBy(asc(shipments.shippedAt))
       .limit(1);
-    if (!open) orderStatus = (await markDelivered(ctx, order.number, opts.actor, { tx })).order.status as OrderStatus;
+    // Units still waiting for a later parcel keep a partly shipped order from being delivered.
+    if (!open && (await unitsLeftToShip(tx, order.id)) === 0) orderStatus = (await markDelivered(ctx, order.number, opts.actor, { tx })).order.status as OrderStatus;
   }
   return { recorded: true, orderNumber: order.number, shipmentId: target.id, shipmentStatus: status, orderStatus, deliveredOrder: orderStatus !== order.status };
 }

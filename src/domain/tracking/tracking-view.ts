@@ -15,6 +15,7 @@ import {
   refunds,
   returnCases,
   shipments,
+  shipmentItems,
   supportCases,
   type Address,
 } from '../../db/schema.ts';
@@ -69,7 +70,10 @@ export type ShipmentView = {
   deliveredAt: Date | null;
   /** Oldest first, by when they happened (not when they reached us). */
   events: CarrierEventView[];
+  /** What is in this parcel (empty for parcels handed over before contents were recorded). */
+  contents: ParcelLine[];
 };
+export type ParcelLine = { sku: string; name: string; quantity: number };
 export type RefundView = { amount: number; currency: string; status: string; reason: string; createdAt: Date };
 export type RequestView = {
   id: string;
@@ -154,6 +158,7 @@ export async function trackingView(ctx: AppContext, orderId: string): Promise<Tr
       shippedAt: s.shippedAt,
       deliveredAt: s.deliveredAt,
       events: s.events,
+      contents: s.contents,
     })),
     refunds: refundRows.map((r) => ({ amount: r.amount, currency: r.currency, status: r.status, reason: r.reason, createdAt: r.createdAt })),
     requests: requestRows.map((r) => ({
@@ -205,6 +210,7 @@ type TrackedRows = {
     shippedAt: Iso;
     deliveredAt: Iso | null;
     events: { status: string; location: string; description: string; occurredAt: Iso }[];
+    contents: ParcelLine[];
   }[];
   refunds: { amount: number; currency: string; status: string; reason: string; createdAt: Iso }[];
   requests: { id: string; caseId: string | null; type: string; status: string; message: string; changes: unknown; declineReason: string | null; createdAt: Iso; decidedAt: Iso | null }[];
@@ -243,6 +249,10 @@ function trackedOrderStatement(db: Db) {
                 sql`json_build_object('status', ${carrierEvents.status}, 'location', ${carrierEvents.location}, 'description', ${carrierEvents.description},
                       'occurredAt', ${carrierEvents.occurredAt}) order by ${carrierEvents.occurredAt}, ${carrierEvents.id}`,
                 sql`from ${carrierEvents} where ${carrierEvents.shipmentId} = ${shipments.id}`,
+              )},
+              'contents', ${list(
+                sql`json_build_object('sku', ${orderItems.sku}, 'name', ${orderItems.productName}, 'quantity', ${shipmentItems.quantity}) order by ${orderItems.position}`,
+                sql`from ${shipmentItems} join ${orderItems} on ${orderItems.id} = ${shipmentItems.orderItemId} where ${shipmentItems.shipmentId} = ${shipments.id}`,
               )}) order by ${shipments.shippedAt}`,
         sql`from ${shipments} where ${shipments.orderId} = ${orders.id}`,
       ),

@@ -15,6 +15,8 @@ import { staffActor } from '../../domain/staff/staff-service.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
 import { DomainError, notFound, validationFailed } from '../../domain/shared/errors.ts';
 import { carrierLabel } from '../../domain/shipments/carriers.ts';
+import { buyLabel, carrierOfLabel, labelPdf, linesLeftForLabel, orderLabels, quoteLabel } from '../../domain/shipments/labels.ts';
+import type { LabelItem } from '../../db/schema.ts';
 import { render } from '../pages/html.tsx';
 import { requireStaff } from './auth.ts';
 import { csrfField, flash, sendAdminPage } from './admin-layout.tsx';
@@ -84,7 +86,21 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
     if (!detail) return reply;
     const current = detail.order.status as OrderStatus;
     const actions = (TRANSITIONS[current] ?? []).filter((to): to is Target => isTarget(to) && can(req.staff.role, TRANSITION_PERMISSION[to]));
+    const labels = await orderLabels(ctx, detail.order.id);
+    const lines = await linesLeftForLabel(ctx.db, detail.order.id);
+    const waiting = labels.find((l) => l.status === 'purchased' && !l.shipmentId && l.trackingNumber);
     const data: OrderPageData = {
+      labelPanel:
+        ctx.shipping.buysLabels || labels.length
+          ? {
+              labels,
+              packages: ctx.settings().parcels.packages,
+              lines,
+              canEditPackages: can(req.staff.role, 'settings.edit'),
+              canQuote: ctx.shipping.buysLabels && can(req.staff.role, 'orders.process') && ['packed', 'shipped'].includes(current) && lines.some((l) => l.left > 0),
+            }
+          : undefined,
+      handoverLabel: waiting ? { carrier: carrierOfLabel(waiting.carrier ?? ''), trackingNumber: waiting.trackingNumber! } : undefined,
       detail,
       actions,
       canNote: can(req.staff.role, 'notes.write'),
@@ -106,7 +122,8 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
       flash(reply, done);
       return reply.redirect(`/admin/orders/${encodeURIComponent(number)}`, 303);
     } catch (err) {
-      const refused = refusalOf(err, reply);
+      // The shipping or payment provider not answering is something staff can retry, not a crash.
+      const refused = refusalOf(err, reply) ?? (err instanceof DomainError && err.code === 'unavailable' ? { status: 503, fields: {}, message: err.message } : undefined);
       if (!refused) throw err;
       const errors = Object.fromEntries(Object.entries(refused.fields).map(([k, v]) => [fieldMap[k] ?? k, v]));
       return orderPage(req, reply, number, { action, message: refused.message, errors, values }, refused.status);
@@ -179,6 +196,40 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
       const { shipment } = await addShipment(ctx, req.params.number, staffActor(req.staff), { carrier: text(form, 'carrier'), trackingNumber: text(form, 'trackingNumber') });
       return `Shipment added: ${carrierLabel(shipment!.carrier)} ${shipment!.trackingNumber}. The customer has been emailed.`;
     });
+  });
+
+  // Labels through the shipping provider: quote a parcel, buy one of its rates, print the PDF.
+  app.post<{ Params: { number: string } }>('/admin/orders/:number/labels', view, async (req, reply) => {
+    if (!can(req.staff.role, 'orders.process')) return forbidden(req, reply, 'orders.process');
+    const form = (req.body ?? {}) as FormValues;
+    const items: LabelItem[] = Object.keys(form)
+      .filter((k) => k.startsWith('items.'))
+      .map((k) => ({ orderItemId: k.slice('items.'.length), quantity: /^\s*\d{1,5}\s*$/.test(text(form, k)) ? Number(text(form, k)) : -1 }));
+    return act(req, reply, req.params.number, 'label', async () => {
+      const r = await quoteLabel(ctx, req.params.number, staffActor(req.staff), { packageName: text(form, 'package'), items: items.length ? items : undefined });
+      return r.kind === 'held' ? `Order put on hold: ${r.reason} Fix the address, then verify the order again.` : 'Rates are in: choose one and buy the label.';
+    });
+  });
+
+  app.post<{ Params: { number: string; id: string } }>('/admin/orders/:number/labels/:id/buy', view, async (req, reply) => {
+    if (!can(req.staff.role, 'orders.process')) return forbidden(req, reply, 'orders.process');
+    const form = (req.body ?? {}) as FormValues;
+    return act(req, reply, req.params.number, 'buy-label', async () => {
+      if (!UUID.test(req.params.id)) throw notFound('Label');
+      const { label, alreadyBought } = await buyLabel(ctx, req.params.number, req.params.id, text(form, 'rateId'), staffActor(req.staff));
+      const what = `${label.carrier} ${label.service} label ${label.trackingNumber}`;
+      return alreadyBought ? `The ${what} was already bought; nothing was bought again.` : `Bought the ${what}. Print it, stick it on the parcel, then hand the parcel over.`;
+    });
+  });
+
+  app.get<{ Params: { number: string; id: string } }>('/admin/orders/:number/labels/:id/label.pdf', view, async (req, reply) => {
+    const pdf = await labelPdf(ctx, req.params.number, req.params.id);
+    if (!pdf) return reply.code(404).type('text/plain; charset=utf-8').send('No such label.');
+    return reply
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', `inline; filename="label-${req.params.number}.pdf"`)
+      .type('application/pdf')
+      .send(pdf);
   });
 
   app.post<{ Params: { number: string } }>('/admin/orders/:number/notes', view, async (req, reply) => {

@@ -7,6 +7,8 @@ import type { AppContext } from '../../context.ts';
 import { getReturn, isReturnFilter, listReturns, returnPhoto } from '../../domain/returns/return-queries.ts';
 import { receiveReturn } from '../../domain/returns/return-receipt.ts';
 import { approveReturn, declineReturn } from '../../domain/returns/return-review.ts';
+import { findReturnCase } from '../../domain/returns/return-cases.ts';
+import { attachReturnLabel, returnLabelOf } from '../../domain/shipments/return-labels.ts';
 import { closeReturn, exchangeReturn, refundReturn } from '../../domain/returns/return-settlement.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
@@ -39,7 +41,9 @@ export async function adminReturnPages(app: FastifyInstance, { ctx }: { ctx: App
       if (!(err instanceof DomainError && err.code === 'not_found')) throw err;
       return sendAdminPage(ctx, req, reply, { title: 'Return not found', active: 'returns', main: render(<ReturnNotFoundView number={ref} />), status: 404 });
     }
-    const data: CasePageData = { detail, csrf: csrfField(req), now: ctx.clock.now(), timeZone: zone(), windowDays: ctx.settings().returns.windowDays, refused };
+    const label = await returnLabelOf(ctx, detail.returnCase.id);
+    const returnLabel = { label, canAttach: ctx.shipping.buysLabels && detail.returnCase.status === 'approved' && detail.returnCase.type !== 'refund' };
+    const data: CasePageData = { detail, csrf: csrfField(req), now: ctx.clock.now(), timeZone: zone(), windowDays: ctx.settings().returns.windowDays, returnLabel, refused };
     return sendAdminPage(ctx, req, reply, { title: `Return ${detail.returnCase.number}`, active: 'returns', main: render(<ReturnCaseView {...data} />), status });
   }
 
@@ -83,6 +87,19 @@ export async function adminReturnPages(app: FastifyInstance, { ctx }: { ctx: App
   action('approve', async (ref, values, req) => {
     const rc = await approveReturn(ctx, ref, staffActor(req.staff), { note: values.note });
     return rc.type === 'refund' ? `${rc.number} approved; the customer has been emailed. Refund it next.` : `${rc.number} approved; the customer has been emailed the RMA number and the return address.`;
+  });
+
+  action('return-label', async (ref, _values, req) => {
+    const label = await attachReturnLabel(ctx, ref, staffActor(req.staff));
+    return `Return label ${label.carrier} ${label.trackingNumber} bought; the customer has been emailed a link to print it.`;
+  });
+
+  app.get<{ Params: { number: string } }>('/admin/returns/:number/return-label.pdf', manage, async (req, reply) => {
+    const rc = await findReturnCase(ctx.db, req.params.number);
+    const label = rc ? await returnLabelOf(ctx, rc.id) : undefined;
+    const blob = label?.labelKey ? await ctx.blobs.get(label.labelKey) : undefined;
+    if (!blob) return reply.code(404).type('text/plain; charset=utf-8').send('No such label.');
+    return reply.header('cache-control', 'private, no-store').header('content-disposition', 'inline; filename="return-label.pdf"').type('application/pdf').send(blob.bytes);
   });
 
   action('decline', async (ref, values, req) => {

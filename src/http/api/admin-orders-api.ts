@@ -10,7 +10,7 @@ import { TRANSITION_PERMISSION } from '../../domain/orders/order-permissions.ts'
 import { ORDER_STATUSES, TRANSITIONS, isOrderStatus, type OrderStatus } from '../../domain/orders/order-states.ts';
 import { retryRefund } from '../../domain/payments/refund-service.ts';
 import { CARRIERS } from '../../domain/shipments/carriers.ts';
-import { DomainError } from '../../domain/shared/errors.ts';
+import { DomainError, validationFailed } from '../../domain/shared/errors.ts';
 import { PERMISSIONS, ROLES, can, type Permission } from '../../domain/staff/roles.ts';
 import { staffActor } from '../../domain/staff/staff-service.ts';
 import { requireApiStaff } from '../admin/auth.ts';
@@ -97,6 +97,7 @@ const orderDetailSchema = z.object({
       shippedAt: z.string(),
       deliveredAt: z.string().nullable(),
       events: z.array(z.object({ status: z.string(), location: z.string(), description: z.string(), occurredAt: z.string(), source: z.string() })),
+      contents: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int() })).describe('The order lines and units in this parcel'),
     }),
   ),
   events: z.array(
@@ -185,6 +186,7 @@ function detailJson(d: OrderDetail): z.infer<typeof orderDetailSchema> {
       shippedAt: s.shippedAt.toISOString(),
       deliveredAt: iso(s.deliveredAt),
       events: s.events.map((e) => ({ status: e.status, location: e.location, description: e.description, occurredAt: e.occurredAt.toISOString(), source: e.source })),
+      contents: s.contents.map((c) => ({ sku: c.sku, name: c.productName, quantity: c.quantity })),
     })),
     events: d.events.map((e) => ({
       type: e.type,
@@ -217,7 +219,15 @@ function demand(req: FastifyRequest, permission: Permission) {
 }
 
 const numberParams = z.object({ number: z.string().min(1).max(40) });
-const shipmentBody = z.object({ carrier: z.enum(CARRIERS), trackingNumber: z.string().max(60) });
+const shipmentBody = z.object({
+  carrier: z.enum(CARRIERS),
+  trackingNumber: z.string().max(60),
+  items: z
+    .array(z.object({ sku: z.string().min(1).max(60), quantity: z.number().int().min(1).max(100_000) }))
+    .max(200)
+    .optional()
+    .describe('What this parcel carries; without it, everything not shipped yet (or the contents of the bought label with this tracking number)'),
+});
 
 export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -329,7 +339,12 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         demand(req, 'orders.process');
-        const changed = await addShipment(ctx, req.params.number, staffActor(req.staff), req.body);
+        const { items, ...parcel } = req.body;
+        const lines = items ? (await getOrderDetail(ctx.db, req.params.number)).items : [];
+        const unknown = items?.find((i) => !lines.some((l) => l.sku === i.sku));
+        if (unknown) throw validationFailed({ items: `${unknown.sku} is not part of this order.` });
+        const contents = items?.map((i) => ({ orderItemId: lines.find((l) => l.sku === i.sku)!.id, quantity: i.quantity }));
+        const changed = await addShipment(ctx, req.params.number, staffActor(req.staff), { ...parcel, items: contents });
         return reply.code(201).send(detailJson(await getOrderDetail(ctx.db, changed.order.number)));
       },
     );

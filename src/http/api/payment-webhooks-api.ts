@@ -3,22 +3,17 @@
 // to this plugin) and hands it to the provider's adapter, which checks the signature.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { receivePaymentWebhook } from '../../domain/payments/payment-webhooks.ts';
 import { errors } from './schemas.ts';
+import { keepRawBodies } from './raw-body.ts';
 
 const BODY_LIMIT = 256 * 1024;
 
 export function paymentWebhooksApi(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const rawBodies = new WeakMap<FastifyRequest, Buffer>();
-    app.removeAllContentTypeParsers();
     // Whatever the content type, the signature is over the bytes: keep them, parse nothing here.
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req, body, done) => {
-      rawBodies.set(req, body as Buffer);
-      done(null, undefined);
-    });
+    const rawBody = keepRawBodies(app, BODY_LIMIT);
 
     app.post(
       '/payments/:provider/webhook',
@@ -36,7 +31,7 @@ export function paymentWebhooksApi(ctx: AppContext): FastifyPluginAsyncZod {
           },
         },
       },
-      async (req) => receivePaymentWebhook(ctx, req.params.provider, { rawBody: rawBodies.get(req) ?? Buffer.alloc(0), headers: req.headers }),
+      async (req) => receivePaymentWebhook(ctx, req.params.provider, { rawBody: rawBody(req), headers: req.headers }),
     );
   };
 }

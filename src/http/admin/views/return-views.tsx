@@ -8,6 +8,7 @@ import { RETURN_STATES, RETURN_TYPES, type ReturnStatus } from '../../../domain/
 import { formatMoney } from '../../../domain/shared/money.ts';
 import { FieldError } from '../../pages/views/parts.tsx';
 import { when } from './display.tsx';
+import { ReturnLabelPanel, type ReturnLabelData } from './return-label-panel.tsx';
 
 /** Short names for the tabs and badges. */
 export const RETURN_STATUS_LABELS: Record<ReturnStatus, string> = {
@@ -35,6 +36,7 @@ export type CasePageData = {
   now: Date;
   timeZone: string;
   windowDays: number;
+  returnLabel?: ReturnLabelData;
   /** The action refused last, with its message, field errors and what was typed. */
   refused?: { action: string; message?: string; errors: Record<string, string>; values: Record<string, string> };
 };
@@ -237,6 +239,7 @@ export function ReturnCaseView(d: CasePageData) {
       <div class="order-grid">
         <div class="order-main">
           <Actions {...d} />
+          <ReturnLabelPanel data={d.returnLabel} base={`/admin/returns/${rc.number}`} csrf={d.csrf} refusedMessage={d.refused?.action === 'return-label' ? d.refused.message : undefined} />
           <section class="panel" aria-labelledby="items-title">
             <h2 id="items-title">Items</h2>
             <div class="table-wrap">

@@ -178,6 +178,18 @@ function Parcel({ shipment: s, settings }: { shipment: ShipmentView; settings: S
           </a>
         </p>
       ) : null}
+      {s.contents.length ? (
+        <div class="parcel-contents">
+          <p class="muted">In this parcel:</p>
+          <ul class="plain">
+            {s.contents.map((c) => (
+              <li>
+                {c.quantity} × {c.name} <span class="muted mono">{c.sku}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <ol class="timeline">
         {events.map((e) => (
           <li class={`event-${e.status}`}>

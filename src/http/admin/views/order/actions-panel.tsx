@@ -19,7 +19,9 @@ export function Actions(d: OrderPageData & { status: OrderStatus; refundNote?: s
   const action = `/admin/orders/${order.number}/transitions`;
   const refusedHere = (to: string) => (d.refused?.action === to ? d.refused : undefined);
   const errorsFor = (to: string) => refusedHere(to)?.errors ?? {};
-  const valueOf = (to: string, name: string) => text(refusedHere(to)?.values ?? {}, name);
+  // A bought label fills in the handover: nobody types what the label already says.
+  const fromLabel = (name: string) => (name === 'carrier' ? d.handoverLabel?.carrier : name === 'trackingNumber' ? d.handoverLabel?.trackingNumber : undefined) ?? '';
+  const valueOf = (to: string, name: string) => (refusedHere(to) ? text(refusedHere(to)!.values, name) : fromLabel(name));
   const forward = d.actions.filter((a) => a !== 'on_hold' && a !== 'cancelled');
   const allShipmentErrors = d.refused?.action === 'shipped' || d.refused?.action === 'add-shipment' ? d.refused.errors : {};
 
@@ -70,7 +72,7 @@ export function Actions(d: OrderPageData & { status: OrderStatus; refundNote?: s
       {d.printLinks}
 
       {d.status === 'shipped' && d.actions.length > 0 ? (
-        <details class="more-actions" open={Object.keys(allShipmentErrors).length > 0}>
+        <details class="more-actions" open={Object.keys(allShipmentErrors).length > 0 || Boolean(d.handoverLabel)}>
           <summary>Another parcel for this order</summary>
           <form method="post" action={`/admin/orders/${order.number}/shipments`} class="action-form handover">
             {d.csrf}

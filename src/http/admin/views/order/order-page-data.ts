@@ -3,6 +3,7 @@ import type { VNode } from 'preact';
 import type { OrderDetail } from '../../../../domain/orders/order-queries.ts';
 import type { OrderStatus } from '../../../../domain/orders/order-states.ts';
 import type { FormErrors, FormValues } from '../form.tsx';
+import type { LabelPanelData } from './label-panel.tsx';
 
 export type OrderPageData = {
   detail: OrderDetail;
@@ -15,6 +16,10 @@ export type OrderPageData = {
   csrf: VNode;
   now: Date;
   timeZone: string;
+  /** Labels through the shipping provider; undefined when none is set up. */
+  labelPanel?: LabelPanelData;
+  /** A bought label not handed over yet: the handover form is filled in with it. */
+  handoverLabel?: { carrier: string; trackingNumber: string };
   /** A refused action: its target, the reason (409) or the field errors (422), and what was typed. */
   refused?: { action: string; message?: string; errors: FormErrors; values: FormValues };
 };

@@ -7,6 +7,7 @@ import { age, StatusBadge, when } from '../display.tsx';
 import { Actions } from './actions-panel.tsx';
 import { Customer } from './customer-panel.tsx';
 import { Items } from './items-panel.tsx';
+import { LabelPanel } from './label-panel.tsx';
 import { Notifications } from './notifications-panel.tsx';
 import type { OrderPageData } from './order-page-data.ts';
 import { cardText, Payments } from './payment-panel.tsx';
@@ -82,6 +83,7 @@ export function OrderView(d: OrderPageData) {
       <div class="order-grid">
         <div class="order-main">
           <Actions {...d} status={status} printLinks={printLinks} refundNote={captured ? `${formatMoney(captured.amount - refunded, captured.currency)} goes back to ${cardText(captured)}.` : undefined} />
+          <LabelPanel {...d} at={at} />
           <Items {...d} at={at} />
           <Shipments {...d} at={at} />
           <Timeline {...d} at={at} />

@@ -23,6 +23,11 @@ export function Shipments({ detail, at, csrf, timeZone, now }: PanelProps) {
             )}{' '}
             <StatusBadge kind="parcel-" status={s.status} />
           </p>
+          {s.contents.length ? (
+            <p class="shipment-contents">
+              In this parcel: {s.contents.map((c) => `${c.quantity} × ${c.productName} (${c.sku})`).join(', ')}
+            </p>
+          ) : null}
           <p class="muted">
             Handed over {at(s.shippedAt)}
             {s.staffName ? ` by ${s.staffName}` : ''}

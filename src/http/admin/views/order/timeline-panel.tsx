@@ -38,6 +38,8 @@ function describe(e: OrderEvent, currency: string): string {
       return `Another parcel: ${carrierLabel(str('carrier'))}, tracking ${str('trackingNumber')}`;
     case 'note':
       return str('text');
+    case 'label':
+      return str('message');
     case 'refund':
       return `Refund of ${amount} issued (${str('reason')})`;
     case 'refund_failed':
