@@ -112,7 +112,7 @@ describe('back office: dashboard, catalog, stock and mail screens', { skip: BROW
     await page.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'Catalog' }).click();
     await page.getByRole('link', { name: 'New product' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Stoneware Pitcher');
-    await page.getByLabel('Category').selectOption('kitchen');
+    await page.getByLabel('Category', { exact: true }).selectOption('kitchen');
     await page.getByLabel('Description').fill('A speckled stoneware pitcher that pours without dripping.\n\nHolds a litre; dishwasher safe.');
     await page.getByLabel('Name 1').fill('Material');
     await page.getByLabel('Value 1').fill('Speckled stoneware');
