@@ -27,4 +27,10 @@ export async function assetRoutes(app: FastifyInstance) {
       .type(asset.type)
       .send(asset.body);
   });
+  // Browsers ask for /favicon.ico on a site's first page whatever it links to; a 404 there is an
+  // error in the console on every first visit (Lighthouse's best-practices audit counts it).
+  const icon = assets.get('favicon.svg')!;
+  app.get('/favicon.ico', { schema: { hide: true }, logLevel: 'warn' }, (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').type(icon.type).send(icon.body),
+  );
 }
