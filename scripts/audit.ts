@@ -1,4 +1,5 @@
-// `npm run audit`: Lighthouse 12 on the storefront's main pages, in Debian's Chromium, against the
+// `npm run audit`: Lighthouse 12 on the storefront's main pages (home, listing, a product, cart,
+// checkout, track, contact), in Debian's Chromium, against the
 // built store on a fresh seeded embedded database. Prints the four category scores per page and
 // form factor and exits non-zero when a mobile score misses its target (mobile is Lighthouse's
 // default and the harder of the two; desktop is reported alongside).
@@ -96,6 +97,7 @@ async function targets(base: string): Promise<Target[]> {
     { name: 'listing', path: '/products' },
     { name: 'product', path: `/products/${slug}` },
     { name: 'cart', path: '/cart', cookie, noindex: true },
+    { name: 'checkout', path: '/checkout', cookie, noindex: true },
     { name: 'track', path: '/track', noindex: true },
     { name: 'contact', path: '/contact' },
   ];
