@@ -77,6 +77,20 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(missing.body, /couldn’t find/);
     });
 
+    // What Lighthouse found on the listing and on a first visit (npm run audit measures the rest).
+    it('gives every listing a description and headings in order, and answers the browser’s favicon request', async () => {
+      const all = (await t.app.inject('/products')).body;
+      assert.match(all, /<meta name="description" content="All products at [^"]+: [^"]*Lighting/);
+      assert.match((await t.app.inject('/products?q=mug')).body, /<meta name="description" content="Products matching “mug” at /);
+      // Card titles are one level below the heading above them: h2 under the listing's h1, h3 under the home page's h2s.
+      assert.match(all, /<h2 class="card-title">Test Lamp<\/h2>/);
+      assert.doesNotMatch(all, /<h3/);
+      assert.match((await t.app.inject('/')).body, /<h3 class="card-title">Test Lamp<\/h3>/);
+      const icon = await t.app.inject('/favicon.ico');
+      assert.equal(icon.statusCode, 200);
+      assert.equal(icon.headers['content-type'], 'image/svg+xml');
+    });
+
     it('drops cached pages when the catalog changes', async () => {
       assert.match((await t.app.inject('/products/test-mug')).body, /In stock/);
       const { variants } = await import('../src/db/schema.ts');
