@@ -11,7 +11,7 @@
 // Not part of `npm test`: each audit loads a page several times under simulated throttling
 // (about 10 s a page and form factor), too slow for the suite's budget for what it adds.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,7 +63,9 @@ async function startStore(dataDir: string): Promise<{ base: string; child: Child
   });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the store exited (${code}) before it was ready`))));
   const ready = (async () => {
-    for (;;) {
+    // The first start creates and seeds the database (8–11 s on 2 cores); a page audited before
+    // the port is open "does not complete" (Lighthouse: CHROME_INTERSTITIAL_ERROR).
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
       try {
         if ((await fetch(`${base}/healthz`)).ok) return;
       } catch {
@@ -71,6 +73,7 @@ async function startStore(dataDir: string): Promise<{ base: string; child: Child
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+    throw new Error('the store was not healthy within 2 minutes');
   })();
   await Promise.race([ready, exited]);
   return { base, child };
@@ -122,7 +125,7 @@ async function audit(port: number, base: string, page: Target, formFactor: FormF
       .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 0.9 && lhr.audits[ref.id]?.scoreDisplayMode !== 'notApplicable')
       .map((ref) => `${c}: ${ref.id} (${lhr.audits[ref.id]?.displayValue ?? lhr.audits[ref.id]?.score})`),
   );
-  return { page, formFactor, scores, error: lhr.runtimeError?.message, failed };
+  return { page, formFactor, scores, error: lhr.runtimeError && `${lhr.runtimeError.code}: ${lhr.runtimeError.message}`, failed };
 }
 
 /** The categories of a row that miss their target (a noindex page is exempt from SEO on purpose). */
@@ -148,6 +151,10 @@ function table(rows: Row[]): string {
 }
 
 async function main() {
+  if (!existsSync(CHROMIUM)) {
+    console.error(`${CHROMIUM} not found: apt-get install chromium (or set CHROMIUM_PATH)`);
+    process.exit(1);
+  }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'casanova-audit-'));
   if (reportDir) mkdirSync(reportDir, { recursive: true });
   let store: ChildProcess | undefined;
@@ -158,12 +165,20 @@ async function main() {
     const pages = (await targets(started.base)).filter((t) => only.length === 0 || only.some((o) => t.name.includes(o)));
     chrome = await chromeLauncher.launch({
       chromePath: CHROMIUM,
+      // As root (CI, these machines) Chromium will not start without --no-sandbox, and chrome-launcher
+      // then gives up "waiting for dynamic debugging port": another way for an audit not to complete.
       chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const rows: Row[] = [];
     for (const formFactor of formFactors) {
       for (const page of pages) {
-        const row = await audit(chrome.port, started.base, page, formFactor);
+        let row = await audit(chrome.port, started.base, page, formFactor);
+        // A run that did not complete (Lighthouse's runtimeError: a page load or protocol timeout on a
+        // busy machine) says nothing about the page: try once more before counting it as a miss.
+        if (row.error) {
+          console.error(`${page.name} ${formFactor}: did not complete (${row.error}); trying again`);
+          row = await audit(chrome.port, started.base, page, formFactor);
+        }
         rows.push(row);
         console.error(`${page.name} ${formFactor}: ${CATEGORIES.map((c) => `${c} ${row.scores[c] ?? '—'}`).join(', ')}${row.error ? ` — ${row.error}` : ''}`);
         for (const f of row.failed) console.error(`  ${f}`);
