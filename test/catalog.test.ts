@@ -134,6 +134,23 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(missing.statusCode, 404);
     });
 
+    it('sends the stylesheet and script compressed as the client asks, cacheable for a year', async () => {
+      const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+      const home = (await t.app.inject('/')).body;
+      for (const url of [/href="(\/assets\/[^"]+\/store\.css)"/.exec(home)![1]!, /src="(\/assets\/[^"]+\/store\.js)"/.exec(home)![1]!]) {
+        const plain = await t.app.inject(url);
+        assert.equal(plain.headers['content-encoding'], undefined, url);
+        assert.match(String(plain.headers['cache-control']), /immutable/);
+        assert.match(String(plain.headers.vary), /Accept-Encoding/);
+        const br = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+        assert.equal(br.headers['content-encoding'], 'br');
+        assert.ok(br.rawPayload.length < plain.rawPayload.length / 2, `${url} is smaller compressed`);
+        assert.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body);
+        const gz = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+        assert.equal(gunzipSync(gz.rawPayload).toString(), plain.body);
+      }
+    });
+
     it('reports health with database reachability and memory', async () => {
       const res = await t.app.inject('/healthz');
       assert.equal(res.statusCode, 200);
