@@ -1,8 +1,8 @@
-// `npm run audit`: Lighthouse 12 on the storefront's main pages (home, listing, a product, cart,
-// checkout, track, contact), in Debian's Chromium, against the
-// built store on a fresh seeded embedded database. Prints the four category scores per page and
-// form factor and exits non-zero when a mobile score misses its target (mobile is Lighthouse's
-// default and the harder of the two; desktop is reported alongside).
+// `npm run audit`: Lighthouse 12 on the storefront's pages (home, listing, a product, cart, checkout,
+// track, contact, returns, a policy, account sign-in), in Debian's Chromium, against the built store
+// on a fresh seeded embedded database. Prints the four category scores per page and form factor and
+// exits non-zero when a mobile score misses its target (mobile is Lighthouse's default and the
+// harder of the two; desktop is reported alongside).
 //
 //   npm run audit                      all pages, mobile and desktop
 //   npm run audit -- --mobile home     one form factor, pages whose name contains "home"
@@ -103,6 +103,9 @@ async function targets(base: string): Promise<Target[]> {
     { name: 'checkout', path: '/checkout', cookie, noindex: true },
     { name: 'track', path: '/track', noindex: true },
     { name: 'contact', path: '/contact' },
+    { name: 'returns', path: '/returns', noindex: true },
+    { name: 'policy', path: '/policies/shipping' },
+    { name: 'account', path: '/account', noindex: true },
   ];
 }
 
