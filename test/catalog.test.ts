@@ -77,6 +77,20 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(missing.body, /couldn’t find/);
     });
 
+    // What Lighthouse found on the listing and on a first visit (npm run audit measures the rest).
+    it('gives every listing a description and headings in order, and answers the browser’s favicon request', async () => {
+      const all = (await t.app.inject('/products')).body;
+      assert.match(all, /<meta name="description" content="All products at [^"]+: [^"]*Lighting/);
+      assert.match((await t.app.inject('/products?q=mug')).body, /<meta name="description" content="Products matching “mug” at /);
+      // Card titles are one level below the heading above them: h2 under the listing's h1, h3 under the home page's h2s.
+      assert.match(all, /<h2 class="card-title">Test Lamp<\/h2>/);
+      assert.doesNotMatch(all, /<h3/);
+      assert.match((await t.app.inject('/')).body, /<h3 class="card-title">Test Lamp<\/h3>/);
+      const icon = await t.app.inject('/favicon.ico');
+      assert.equal(icon.statusCode, 200);
+      assert.equal(icon.headers['content-type'], 'image/svg+xml');
+    });
+
     it('drops cached pages when the catalog changes', async () => {
       assert.match((await t.app.inject('/products/test-mug')).body, /In stock/);
       const { variants } = await import('../src/db/schema.ts');
@@ -118,6 +132,23 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(withCart.body, /data-cart-count="true">3</);
       const missing = await t.app.inject({ url: '/products/nope', headers: { 'if-none-match': etag } });
       assert.equal(missing.statusCode, 404);
+    });
+
+    it('sends the stylesheet and script compressed as the client asks, cacheable for a year', async () => {
+      const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+      const home = (await t.app.inject('/')).body;
+      for (const url of [/href="(\/assets\/[^"]+\/store\.css)"/.exec(home)![1]!, /src="(\/assets\/[^"]+\/store\.js)"/.exec(home)![1]!]) {
+        const plain = await t.app.inject(url);
+        assert.equal(plain.headers['content-encoding'], undefined, url);
+        assert.match(String(plain.headers['cache-control']), /immutable/);
+        assert.match(String(plain.headers.vary), /Accept-Encoding/);
+        const br = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+        assert.equal(br.headers['content-encoding'], 'br');
+        assert.ok(br.rawPayload.length < plain.rawPayload.length / 2, `${url} is smaller compressed`);
+        assert.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body);
+        const gz = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+        assert.equal(gunzipSync(gz.rawPayload).toString(), plain.body);
+      }
     });
 
     it('reports health with database reachability and memory', async () => {

@@ -56,15 +56,15 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `test-output/${name}.png`, fullPage: true });
 }
 
-/** Runs axe-core in the page; returns serious and critical violations. */
-export async function axeViolations(page: Page) {
+/** Runs axe-core in the page; returns its violations of the given impacts (serious and critical unless told). */
+export async function axeViolations(page: Page, impacts: readonly string[] = ['serious', 'critical']) {
   const { createRequire } = await import('node:module');
   const source = (await import('node:fs')).readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   // Evaluated through the DevTools protocol: an inline <script> tag would be blocked by our CSP.
   await page.evaluate(source);
   const result = await page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
   return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .filter((v) => impacts.includes(v.impact))
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 

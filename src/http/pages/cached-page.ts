@@ -4,22 +4,12 @@
 // client first asks for them. A request then costs a lookup and a write: no rendering, no
 // string building, no compressing, no hashing.
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { StoreSettings } from '../../domain/settings/store-settings.ts';
-import { etagMatches, preferredEncoding } from '../content-encoding.ts';
+import { EncodedBody, etagMatches, preferredEncoding } from '../content-encoding.ts';
 import { renderPage, type PageOptions } from './layout.tsx';
 import { cartCount } from './visitor.ts';
-
-const brotli = promisify(zlib.brotliCompress);
-const gzip = promisify(zlib.gzip);
-const COMPRESS = {
-  // Once per page and count, off the main thread: the smallest output is worth the time.
-  br: (body: Buffer) => brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-  gzip: (body: Buffer) => gzip(body, { level: 9 }),
-};
 
 /** Carts hold a handful of items: a few counts cover nearly every visitor; others cost one assembly. */
 const COUNTS_PER_PAGE = 16;
@@ -27,7 +17,7 @@ const COUNTS_PER_PAGE = 16;
 /** The body depends on the client's encoding and on the cart-count cookie. */
 const VARY = 'Accept-Encoding, Cookie';
 
-type Bytes = { settings: StoreSettings; etag: string; identity: Buffer; encoded: Partial<Record<'br' | 'gzip', Promise<Buffer>>> };
+type Bytes = { settings: StoreSettings; etag: string; body: EncodedBody };
 
 export class CachedPage {
   private readonly byCount = new Map<number, Bytes>();
@@ -43,21 +33,11 @@ export class CachedPage {
     const hit = this.byCount.get(count);
     if (hit && hit.settings === settings) return hit;
     const identity = Buffer.from(renderPage(ctx, { ...this.page, cartCount: count }));
-    const bytes: Bytes = { settings, identity, etag: `W/"${createHash('sha1').update(identity).digest('base64url')}"`, encoded: {} };
+    const bytes: Bytes = { settings, body: new EncodedBody(identity), etag: `W/"${createHash('sha1').update(identity).digest('base64url')}"` };
     if (!hit && this.byCount.size >= COUNTS_PER_PAGE) this.byCount.delete(this.byCount.keys().next().value!);
     this.byCount.set(count, bytes);
     return bytes;
   }
-}
-
-function encoded(bytes: Bytes, encoding: 'br' | 'gzip'): Promise<Buffer> {
-  let body = bytes.encoded[encoding];
-  if (!body) {
-    body = bytes.encoded[encoding] = COMPRESS[encoding](bytes.identity);
-    // A failure is not kept: the next request tries again.
-    body.catch(() => delete bytes.encoded[encoding]);
-  }
-  return body;
 }
 
 /** Sends a cached page: 304 when the client holds it already, else in the best encoding it accepts. */
@@ -70,6 +50,6 @@ export async function sendCachedPage(ctx: AppContext, req: FastifyRequest, reply
   }
   reply.type('text/html; charset=utf-8');
   const encoding = preferredEncoding(req.headers['accept-encoding']);
-  if (encoding === 'identity') return reply.send(bytes.identity);
-  return reply.header('content-encoding', encoding).send(await encoded(bytes, encoding));
+  if (encoding === 'identity') return reply.send(bytes.body.identity);
+  return reply.header('content-encoding', encoding).send(await bytes.body.get(encoding));
 }

@@ -19,28 +19,34 @@ export const Price = ({ price, compareAt, from }: { price: Money; compareAt?: Mo
   </span>
 );
 
-export const ProductCard = ({ p, eager }: { p: ProductSummary; eager?: boolean }) => (
-  <li class="card">
-    <a href={`/products/${encodeURIComponent(p.slug)}`} class="card-link">
-      <div class="card-media">
-        {p.image ? (
-          <img src={p.image.thumbUrl} alt={p.image.alt} width={400} height={400} loading={eager ? 'eager' : 'lazy'} decoding="async" />
-        ) : null}
-        {!p.inStock ? <span class="badge badge-out">Out of stock</span> : p.compareAtPrice ? <span class="badge badge-sale">Sale</span> : null}
-      </div>
-      <div class="card-body">
-        <span class="card-category">{p.category.name}</span>
-        <h3 class="card-title">{p.name}</h3>
-        <Price price={p.price} compareAt={p.compareAtPrice} from={p.priceVaries} />
-      </div>
-    </a>
-  </li>
-);
+/** Card titles sit one level below the heading above the grid: h3 under the home page's h2 sections, h2 under the listing's h1. */
+type TitleLevel = 2 | 3;
 
-export const ProductGrid = ({ items }: { items: ProductSummary[] }) => (
+export const ProductCard = ({ p, eager, level = 3 }: { p: ProductSummary; eager?: boolean; level?: TitleLevel }) => {
+  const Title = level === 2 ? 'h2' : 'h3';
+  return (
+    <li class="card">
+      <a href={`/products/${encodeURIComponent(p.slug)}`} class="card-link">
+        <div class="card-media">
+          {p.image ? (
+            <img src={p.image.thumbUrl} alt={p.image.alt} width={400} height={400} loading={eager ? 'eager' : 'lazy'} decoding="async" />
+          ) : null}
+          {!p.inStock ? <span class="badge badge-out">Out of stock</span> : p.compareAtPrice ? <span class="badge badge-sale">Sale</span> : null}
+        </div>
+        <div class="card-body">
+          <span class="card-category">{p.category.name}</span>
+          <Title class="card-title">{p.name}</Title>
+          <Price price={p.price} compareAt={p.compareAtPrice} from={p.priceVaries} />
+        </div>
+      </a>
+    </li>
+  );
+};
+
+export const ProductGrid = ({ items, level }: { items: ProductSummary[]; level?: TitleLevel }) => (
   <ul class="grid">
     {items.map((p, i) => (
-      <ProductCard p={p} eager={i < 4} />
+      <ProductCard p={p} eager={i < 4} level={level} />
     ))}
   </ul>
 );
@@ -148,7 +154,7 @@ export function ListingView({ state, categories, items, total }: { state: Listin
         {total === 1 ? '1 product' : `${total} products`}
       </p>
       {items.length ? (
-        <ProductGrid items={items} />
+        <ProductGrid items={items} level={2} />
       ) : (
         <p class="empty">
           No products match. <a href="/products">See all products</a>.

@@ -143,8 +143,9 @@ export function ContactPageView(p: ContactPageProps) {
         </div>
 
         <aside>
-          <section class="panel" aria-labelledby="hours-title">
-            <h2 id="hours-title">Service hours</h2>
+          {/* Not a named region: the footer's "Service hours" region is on every page, and two landmarks of one name are ambiguous to landmark navigation. */}
+          <section class="panel">
+            <h2>Service hours</h2>
             <p class={`open-status ${p.status.open ? 'is-open' : 'is-closed'}`}>
               <span class="open-dot" aria-hidden="true" />
               {p.status.label}

@@ -13,6 +13,15 @@ export const POLICIES = {
 } as const;
 export type PolicySlug = keyof typeof POLICIES;
 
+/** Each policy's one-sentence summary: the page's meta description, which search engines show under its title. */
+export const policyDescription = (slug: PolicySlug, s: StoreSettings): string =>
+  ({
+    'order-information': `How ordering at ${s.storeName} works: checkout and payment, confirmation, how we process and track your order, and changing or cancelling it before it ships.`,
+    shipping: `Shipping from ${s.storeName}: where we ship, delivery methods, times and prices, and sales tax.`,
+    returns: `Returns, exchanges and refunds at ${s.storeName}: apply within ${s.returns.windowDays} days of delivery; how returns and refunds work.`,
+    privacy: `What personal data ${s.storeName} keeps to deliver your order, why, who sees it, the cookies we use, and how to see, correct or delete it.`,
+  })[slug];
+
 const ContactBlock = ({ s }: { s: StoreSettings }) => (
   <ul>
     <li>Address: {s.contact.address}</li>
