@@ -19,3 +19,4 @@ export * from './schema/recovery.ts';
 export * from './schema/backups.ts';
 export * from './schema/notifications.ts';
 export * from './schema/webhooks.ts';
+export * from './schema/discounts.ts';
