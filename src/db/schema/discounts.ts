@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts } from './columns.ts';
 import { orders } from './orders.ts';
+import type { DiscountKind } from '../../domain/discounts/discount-rules.ts';
 
 export const discounts = pgTable(
   'discounts',
@@ -15,7 +16,7 @@ export const discounts = pgTable(
     /** Staff's name for it (shown to shoppers for automatic promotions). */
     name: text('name').notNull().default(''),
     /** percent (value in basis points), fixed (value in cents) or free_shipping (value 0). */
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<DiscountKind>().notNull(),
     value: integer('value').notNull().default(0),
     startsAt: ts('starts_at'),
     /** The first instant it no longer applies. */
