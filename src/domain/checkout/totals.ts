@@ -41,9 +41,10 @@ export type Totals = {
  * What the totals are for: the shipping method, the destination state (omit while not known:
  * tax is then 0 and shipping the flat rate), `shippingRate`, a rate already paid that a
  * change to the order keeps instead of today's rate, and the discount that applies (its
- * conditions already checked by discount-service.ts).
+ * conditions already checked by discount-service.ts) or, for a change to an order, each
+ * line's share of the discount already given (`lineDiscounts`, same order as the lines).
  */
-export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string; shippingRate?: number; discount?: DiscountTerms };
+export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string; shippingRate?: number; discount?: DiscountTerms; lineDiscounts?: number[] };
 
 type Priced = { subtotal: number; discount: number; lineDiscount: number[]; shipping: number; freeShipping: boolean; grams: number; taxRequest: TaxRequest };
 
@@ -52,8 +53,8 @@ function priceGoodsAndShipping(settings: StoreSettings, lines: PricedLine[], cho
   const subtotal = lineTotals.reduce((a, b) => a + b, 0);
   // The discount is spread over the lines in proportion to their price, before tax, so each
   // line is taxed on what it really costs and a later refund of a line can return its share.
-  const discount = choice.discount ? goodsDiscount(choice.discount, subtotal) : 0;
-  const lineDiscount = discount > 0 ? allocate(discount, lineTotals) : lineTotals.map(() => 0);
+  const discount = choice.lineDiscounts ? choice.lineDiscounts.reduce((a, b) => a + b, 0) : choice.discount ? goodsDiscount(choice.discount, subtotal) : 0;
+  const lineDiscount = choice.lineDiscounts ?? (discount > 0 ? allocate(discount, lineTotals) : lineTotals.map(() => 0));
   const grams = parcelGrams(settings, lines);
   // The free-shipping threshold looks at the goods before the discount: a code never costs the shopper free shipping.
   const option = shippingOptions(settings, { subtotal, grams, state: choice.state }).find((o) => o.method === (choice.shippingMethod ?? 'standard'))!;
