@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'returns.manage': { label: 'handle returns and exchanges', roles: ['owner', 'support'] },
   'support.reply': { label: 'answer customers in the support inbox', roles: ['owner', 'support'] },
   'notes.write': { label: 'write internal notes', roles: ['owner', 'support'] },
+  'discounts.manage': { label: 'create, change and deactivate discount codes and promotions', roles: ['owner', 'support'] },
   'catalog.edit': { label: 'edit products, prices and images', roles: ['owner'] },
   'stock.adjust': { label: 'adjust stock', roles: ['owner', 'warehouse'] },
   'settings.edit': { label: 'change store settings', roles: ['owner'] },
