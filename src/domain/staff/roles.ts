@@ -5,7 +5,7 @@
 /** Staff roles: the name people see and what the role is for. */
 export const ROLES = {
   owner: { label: 'Owner', description: 'Everything, including staff accounts and store settings.' },
-  support: { label: 'Support', description: 'Orders, cancellations, requests, returns, refunds, customer replies and notes.' },
+  support: { label: 'Support', description: 'Orders, cancellations, requests, returns, refunds, discounts, customer replies and notes.' },
   warehouse: { label: 'Warehouse', description: 'Order processing and shipping, and stock counts.' },
 } as const;
 
