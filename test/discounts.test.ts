@@ -127,6 +127,14 @@ for (const { kind, skip } of DB_KINDS) {
       const page = await t.app.inject({ url: `/admin/orders/${order.number}`, cookies });
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /Discount \(SAVE15\)<\/span><span>−\$6\.77/);
+      assert.match(page.body, /−\$4\.52 discount/);
+      const slip = await t.app.inject({ url: `/admin/orders/${order.number}/packing-slip`, cookies });
+      assert.match(slip.body, /Discount applied: <strong>SAVE15<\/strong> \(you saved \$6\.77\)/);
+      const csv = await t.app.inject({ url: `/admin/orders.csv?q=${order.number}&status=all`, cookies });
+      assert.match(csv.body, /,48\.05,USD,6\.77,SAVE15\r\n/);
+      const dashboard = await t.app.inject({ url: '/admin', cookies });
+      assert.match(dashboard.body, /Discounts this week/);
+      assert.match(dashboard.body, /<td>SAVE15<\/td><td class="num">1<\/td><td class="num">\$6\.77<\/td>/);
 
       await orderService.verify(t.ctx, order.number, staff);
       await orderService.startPreparing(t.ctx, order.number, staff);
