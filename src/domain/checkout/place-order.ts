@@ -163,7 +163,8 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
         currency: payment.currency,
         subtotal: snap.totals.subtotal,
         discount: snap.totals.discount ?? 0,
-        discountCode: snap.discount ? (snap.discount.code ?? snap.discount.label) : null,
+        // Codes are case-insensitive: the order keeps them as shoppers see them, upper case.
+        discountCode: snap.discount ? (snap.discount.code?.toUpperCase() ?? snap.discount.label) : null,
         shipping: snap.totals.shipping,
         tax: snap.totals.tax,
         total: snap.totals.total,
