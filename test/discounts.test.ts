@@ -220,6 +220,24 @@ for (const { kind, skip } of DB_KINDS) {
       assert.deepEqual([order.totals.shipping, order.totals.discount, order.discountCode, order.totals.total], [0, 0, 'SHIPFREE', 1500 + 90]);
     });
 
+    it('the checkout page says why a code this email already used cannot apply', async () => {
+      const cartId = await createTestCart(t, [{ sku: 'LAMP-1', quantity: 1 }]);
+      assert.equal((await applyCode(t, cartId, 'ONCE')).statusCode, 200);
+      const b = checkoutBody({ email: 'sam@example.com' });
+      const a = b.shippingAddress;
+      const form = new URLSearchParams({ email: b.email, phone: b.phone, name: a.name, line1: a.line1, city: a.city, state: a.state, postalCode: a.postalCode, shippingMethod: 'standard', idempotencyKey: randomUUID(), shownTotal: '0' });
+      const res = await t.app.inject({ method: 'POST', url: '/checkout', cookies: { cart: cartId }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+      assert.equal(res.statusCode, 422);
+      assert.match(res.body, /Your discount code cannot be used/);
+      assert.match(res.body, /The code ONCE was already used with this email address\. Remove the code from your cart/);
+    });
+
+    it('publishes the discount routes in the OpenAPI document', async () => {
+      const doc = (await t.app.inject('/api/openapi.json')).json();
+      for (const path of ['/api/v1/carts/{id}/discount', '/api/v1/admin/discounts', '/api/v1/admin/discounts/{id}', '/api/v1/admin/discounts/{id}/deactivate']) assert.ok(doc.paths[path], path);
+      assert.ok(doc.paths['/api/v1/carts/{id}/discount'].post.responses['422']);
+    });
+
     it('the cart page applies and removes a code with plain forms', async () => {
       const cartId = await createTestCart(t, [{ sku: 'LAMP-1', quantity: 1 }]);
       const cookies = { cart: cartId };
@@ -243,6 +261,23 @@ for (const { kind, skip } of DB_KINDS) {
 
 const postgres = DB_KINDS.find((k) => k.kind === 'postgres')!;
 describe('discount races on postgres', { skip: postgres.skip }, () => {
+  it('one customer racing themself for a once-per-customer code gets it on one order only', async () => {
+    const t = await testApp('postgres', { poolSize: 10 });
+    try {
+      await addProducts(t.ctx, catalog);
+      const token = await staffToken(t, 'owner');
+      await addDiscount(t, token, { code: 'JUSTONCE', kind: 'fixed', value: 500, perCustomerCap: 1 });
+      const cartIds = await Promise.all(Array.from({ length: 6 }, () => createTestCart(t, [{ sku: 'MUG-1', quantity: 1 }])));
+      for (const id of cartIds) assert.equal((await applyCode(t, id, 'JUSTONCE')).statusCode, 200);
+      const answers = await Promise.all(cartIds.map((id, i) => checkout(t, id, i % 2 ? 'Pat@Example.com' : 'pat@example.com')));
+      assert.equal(answers.filter((a) => a.statusCode === 201).length, 1, answers.map((a) => a.body).join('\n'));
+      assert.equal((await t.ctx.db.select().from(discountRedemptions)).length, 1);
+      assert.equal((await t.ctx.db.select().from(orders)).length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('50 concurrent checkouts with a code capped at 10 give exactly 10 orders with it; every other payment goes back', async () => {
     const t = await testApp('postgres', { poolSize: 20 });
     try {

@@ -12,8 +12,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { carts, payments } from '../../db/schema.ts';
-import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
-import { chooseDiscount } from '../discounts/discount-service.ts';
+import { DomainError, notFound } from '../shared/errors.ts';
+import { chooseDiscount, codeRefused } from '../discounts/discount-service.ts';
 import { sha256 } from '../shared/ids.ts';
 import type { CreateSessionInput, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
 import { loadCartLines, type CartLine } from '../cart/cart-service.ts';
@@ -68,7 +68,7 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
   // The discount is chosen now that the email is known (per-customer caps); its redemption is taken when the order is made.
   const [row] = await ctx.db.select({ code: carts.discountCode }).from(carts).where(eq(carts.id, cartId));
   const chosen = await chooseDiscount(ctx.db, settings, lines, choice, row?.code ?? null, { now: ctx.clock.now(), email: input.email });
-  if (chosen.codeProblem && lines.length) throw validationFailed({ discountCode: chosen.codeProblem }, `${chosen.codeProblem} Remove the code from your cart to check out without it.`);
+  if (chosen.codeProblem && lines.length) throw codeRefused(chosen.codeProblem);
   const cart = { lines, totals: await quoteTotals(ctx.tax, settings, lines, { ...choice, ...(chosen.applied ? { discount: chosen.applied } : {}) }) };
   if (cart.lines.length === 0) throw new DomainError('conflict', 'The cart is empty: add products before checking out.');
   // Refuse before the shopper pays when a shortage is already visible; the order

@@ -103,6 +103,12 @@ export async function checkCode(conn: Conn, settings: StoreSettings, code: strin
   return row;
 }
 
+/** Checkout refuses a cart whose code does not apply (422, field discountCode): the cart is where it is removed. */
+export const codeRefused = (problem: string) => {
+  const message = `${problem} Remove the code from your cart to check out without it.`;
+  return validationFailed({ discountCode: message }, message);
+};
+
 /** Why a redemption could not be taken in the order transaction. */
 export type RedemptionRefusal = { message: string };
 

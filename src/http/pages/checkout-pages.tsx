@@ -13,6 +13,7 @@ import { signedInContacts } from './customer-session.ts';
 import type { CartView } from '../../domain/cart/cart-service.ts';
 import { parseCheckoutInput, type CheckoutInput } from '../../domain/checkout/checkout-input.ts';
 import { startCheckout } from '../../domain/checkout/checkout-service.ts';
+import { codeRefused } from '../../domain/discounts/discount-service.ts';
 import { settlePayment, type Settlement } from '../../domain/checkout/place-order.ts';
 import type { CheckoutSnapshot } from '../../domain/checkout/checkout-snapshot.ts';
 import { payments } from '../../db/schema.ts';
@@ -187,6 +188,13 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
       const errors = formErrors((err.details as { fields: FieldErrors }).fields);
       if (wantsJson) return reply.code(422).send({ error: { code: 'validation_failed', message: 'Some fields need attention.', details: { fields: errors } } });
       return page(req, reply, { view, values, errors }, 422);
+    }
+
+    // The cart's code, refused now that the email is known (used with it already): say that, not "your total changed".
+    if (!repeat && view.discountProblem) {
+      const refused = codeRefused(view.discountProblem);
+      if (wantsJson) return reply.code(422).send({ error: { code: refused.code, message: refused.message, details: refused.details } });
+      return page(req, reply, { view, values, errors: {}, alert: { title: 'Your discount code cannot be used', text: refused.message } }, 422);
     }
 
     // The shopper pays the total they saw. Without JavaScript the summary could not follow a
