@@ -46,7 +46,8 @@ export function CartPageView({ view, settings, flash }: { view: CartView | undef
   }
   const c = view.currency;
   const t = view.totals;
-  const toFree = amountToFreeShipping(settings, { subtotal: t.subtotal, grams: t.grams, state: view.state });
+  // A free-shipping discount already ships the order free: no "add $X more" then.
+  const toFree = view.discount?.kind === 'free_shipping' ? undefined : amountToFreeShipping(settings, { subtotal: t.subtotal, grams: t.grams, state: view.state });
   const blocked = view.lines.some((l) => l.quantity > l.available);
   return (
     <>
