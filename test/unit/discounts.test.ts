@@ -8,6 +8,7 @@ import { defaultSettings } from '../../src/domain/settings/store-settings.ts';
 import { computeTotals } from '../../src/domain/checkout/totals.ts';
 import { discountInputErrors, goodsDiscount, whyNot, type DiscountFacts, type DiscountInput } from '../../src/domain/discounts/discount-rules.ts';
 import { quoteRefund } from '../../src/domain/returns/return-rules.ts';
+import { planModification } from '../../src/domain/requests/modification.ts';
 
 const settings = defaultSettings(); // standard $6.95, free from $75, WV 6% on goods and shipping
 
@@ -110,4 +111,28 @@ test('property: refunding every unit of a discounted order, in any steps, gives 
       },
     ),
   );
+});
+
+test("a customer's change to a discounted order keeps each kept unit's share of the discount, so it never costs more", () => {
+  const lines = [{ unitPrice: 5000, quantity: 2 }, { unitPrice: 1500, quantity: 1 }];
+  const paid = computeTotals(settings, lines, { state: 'WV', discount: { kind: 'percent', value: 2000 } });
+  const order = {
+    currency: 'USD',
+    shippingAddress: { name: 'Jane Doe', line1: '12 Market St', city: 'Parkersburg', state: 'WV', postalCode: '26101', country: 'US' as const },
+    shippingMethod: 'standard',
+    shipping: paid.shipping,
+    taxRateBp: 600,
+    total: paid.total,
+    discount: paid.discount,
+    discountCode: 'SPRING20',
+  };
+  const current = [
+    { id: 'a', sku: 'LAMP-1', name: 'Lamp', unitPrice: 5000, quantity: 2, discount: paid.lineDiscount[0]! },
+    { id: 'b', sku: 'MUG-1', name: 'Mug', unitPrice: 1500, quantity: 1, discount: paid.lineDiscount[1]! },
+  ];
+  const plan = planModification(settings, order, current, { items: [{ sku: 'LAMP-1', quantity: 1 }] });
+  assert.deepEqual(plan.lines.map((l) => l.discount), [1000, 300]);
+  assert.equal(plan.totals.discount, 1300);
+  assert.equal(plan.refund, paid.total - plan.totals.total);
+  assert.ok(plan.refund > 0);
 });
