@@ -59,6 +59,8 @@ import { adminNotificationPages } from './http/admin/notification-pages.tsx';
 import { adminNotificationsApi } from './http/api/admin-notifications-api.ts';
 import { adminWebhooksApi } from './http/api/admin-webhooks-api.ts';
 import { adminWebhookPages } from './http/admin/webhook-pages.tsx';
+import { adminDiscountPages } from './http/admin/discount-pages.tsx';
+import { adminDiscountsApi } from './http/api/admin-discounts-api.ts';
 import { returnsApi } from './http/api/returns-api.ts';
 import { returnsPages } from './http/pages/returns-pages.tsx';
 import { returnLabelPages } from './http/pages/return-label-pages.ts';
@@ -175,6 +177,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Outgoing webhooks: the owner's endpoints and their delivery logs (screen and API).
   await app.register(adminWebhookPages, { ctx });
   await app.register(adminWebhooksApi(ctx), { prefix: '/api/v1' });
+  // Discounts: codes and automatic promotions (screens and API).
+  await app.register(adminDiscountPages, { ctx });
+  await app.register(adminDiscountsApi(ctx), { prefix: '/api/v1' });
 
 
   app.setNotFoundHandler((req, reply) => {

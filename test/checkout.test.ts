@@ -71,7 +71,7 @@ for (const { kind, skip } of DB_KINDS) {
       const { id, items, totals } = created.json();
       assert.match(id, /^[A-Za-z0-9_-]{40,}$/, 'an unguessable id');
       assert.deepEqual(items, []);
-      assert.deepEqual(totals, { subtotal: 0, shipping: 0, tax: 0, total: 0 });
+      assert.deepEqual(totals, { subtotal: 0, discount: 0, shipping: 0, tax: 0, total: 0 });
 
       const add = (sku: string, quantity: number) => t.app.inject({ method: 'POST', url: `/api/v1/carts/${id}/items`, payload: { sku, quantity } });
       await add('MUG-1', 2);
@@ -82,19 +82,19 @@ for (const { kind, skip } of DB_KINDS) {
         { quantity: 3, unitPrice: 1500, lineTotal: 4500, available: 100 },
       );
       assert.match(cart.items[0].image, /thumb\.webp$/);
-      assert.deepEqual(cart.totals, { subtotal: 4500, shipping: 695, tax: 0, total: 5195 });
+      assert.deepEqual(cart.totals, { subtotal: 4500, discount: 0, shipping: 695, tax: 0, total: 5195 });
 
       cart = (await add('LAMP-1', 1)).json();
-      assert.deepEqual(cart.totals, { subtotal: 9500, shipping: 0, tax: 0, total: 9500 }, 'standard shipping is free from $75');
+      assert.deepEqual(cart.totals, { subtotal: 9500, discount: 0, shipping: 0, tax: 0, total: 9500 }, 'standard shipping is free from $75');
       assert.equal(cart.itemCount, 4);
 
       const wv = (await t.app.inject(`/api/v1/carts/${id}?state=WV`)).json();
-      assert.deepEqual(wv.totals, { subtotal: 9500, shipping: 0, tax: 570, total: 10070 }, 'West Virginia sales tax is 6%');
+      assert.deepEqual(wv.totals, { subtotal: 9500, discount: 0, shipping: 0, tax: 570, total: 10070 }, 'West Virginia sales tax is 6%');
       const express = (await t.app.inject(`/api/v1/carts/${id}?state=OH&shippingMethod=express`)).json();
-      assert.deepEqual(express.totals, { subtotal: 9500, shipping: 1895, tax: 0, total: 11395 });
+      assert.deepEqual(express.totals, { subtotal: 9500, discount: 0, shipping: 1895, tax: 0, total: 11395 });
 
       cart = (await t.app.inject({ method: 'PATCH', url: `/api/v1/carts/${id}/items/MUG-1`, payload: { quantity: 1 } })).json();
-      assert.deepEqual(cart.totals, { subtotal: 6500, shipping: 695, tax: 0, total: 7195 }, 'below $75 shipping is charged again');
+      assert.deepEqual(cart.totals, { subtotal: 6500, discount: 0, shipping: 695, tax: 0, total: 7195 }, 'below $75 shipping is charged again');
 
       cart = (await t.app.inject({ method: 'DELETE', url: `/api/v1/carts/${id}/items/LAMP-1` })).json();
       assert.deepEqual(cart.items.map((i: { sku: string }) => i.sku), ['MUG-1']);
@@ -169,7 +169,7 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(order.status, 'paid');
       assert.equal(order.email, 'Jane.Doe@example.com', 'domain lower-cased, spaces trimmed');
       assert.equal(order.phone, '+13045550142', 'E.164');
-      assert.deepEqual(order.totals, { subtotal: 8000, shipping: 0, tax: 480, total: 8480 });
+      assert.deepEqual(order.totals, { subtotal: 8000, discount: 0, shipping: 0, tax: 480, total: 8480 });
       assert.deepEqual(order.total, { amount: 8480, currency: 'USD' });
       assert.deepEqual(
         order.items.map((i: { sku: string; quantity: number; unitPrice: number; lineTotal: number; tax: number }) => [i.sku, i.quantity, i.unitPrice, i.lineTotal, i.tax]),
@@ -236,7 +236,7 @@ for (const { kind, skip } of DB_KINDS) {
         items: [{ sku: 'LAMP-1', unitPrice: 1 }],
       });
       assert.equal(res.statusCode, 201, res.body);
-      assert.deepEqual(res.json().order.totals, { subtotal: 6500, shipping: 695, tax: 0, total: 7195 });
+      assert.deepEqual(res.json().order.totals, { subtotal: 6500, discount: 0, shipping: 695, tax: 0, total: 7195 });
       const [p] = await t.ctx.db.select().from(payments).where(eq(payments.cartId, id));
       assert.equal(p!.amount, 7195);
     });

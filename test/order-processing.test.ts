@@ -462,7 +462,7 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(String(res.headers['content-type']), /^text\/csv/);
       assert.match(String(res.headers['content-disposition']), /attachment; filename="orders-all-/);
       const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
-      assert.equal(lines[0], 'Order,Stage,Paid at (UTC),Customer,Email,Units,Items,Total,Currency');
+      assert.equal(lines[0], 'Order,Stage,Paid at (UTC),Customer,Email,Units,Items,Total,Currency,Discount,Discount code');
       assert.equal(lines.length, 2);
       assert.ok(lines[1]!.startsWith(`${o.number},To verify,`));
       assert.match(lines[1]!, /,"'=HYPERLINK\(""http:\/\/evil\.example"",""Click""\)",csv@example\.com,3,2 x LAMP-1; 1 x MUG-1,/);

@@ -21,3 +21,4 @@ export * from './schema/notifications.ts';
 export * from './schema/webhooks.ts';
 export * from './schema/phone-orders.ts';
 export * from './schema/shipping-labels.ts';
+export * from './schema/discounts.ts';

@@ -48,6 +48,10 @@ export const orderConfirmation: Template<OrderConfirmationPayload> = ({ order, p
         })),
         totals: [
           { label: 'Subtotal', value: m(order.subtotal) },
+          // A labelled discount of 0 took nothing off the goods: it was free shipping.
+          ...(order.discountCode || order.discount
+            ? [{ label: `Discount${order.discountCode ? ` (${order.discountCode})` : ''}`, value: order.discount ? `−${m(order.discount)}` : 'Free shipping' }]
+            : []),
           { label: `Shipping (${order.shippingMethodLabel})`, value: order.shipping === 0 ? 'Free' : m(order.shipping) },
           { label: 'Tax', value: m(order.tax) },
           { label: 'Total', value: m(order.total), total: true },

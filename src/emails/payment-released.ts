@@ -6,7 +6,9 @@ export const paymentReleased: Template<PaymentReleasedPayload> = (p, ctx) => {
   const why =
     p.reason === 'out_of_stock'
       ? `While your payment was being confirmed, the last units of what you chose were sold (${p.detail}). We could not place your order.`
-      : 'This cart had already been paid for and turned into an order, so this second payment was not needed.';
+      : p.reason === 'discount_used_up'
+        ? `${p.detail} We could not place your order at the discounted price.`
+        : 'This cart had already been paid for and turned into an order, so this second payment was not needed.';
   const blocks: Block[] = [
     { kind: 'heading', text: 'Your order could not be placed' },
     { kind: 'paragraph', text: why },
@@ -19,7 +21,7 @@ export const paymentReleased: Template<PaymentReleasedPayload> = (p, ctx) => {
     contactLine(ctx),
   ];
   return {
-    subject: p.reason === 'out_of_stock' ? 'Your order could not be placed: your payment is coming back' : 'A second payment was returned',
+    subject: p.reason !== 'duplicate' ? 'Your order could not be placed: your payment is coming back' : 'A second payment was returned',
     preheader: p.refunded ? 'Nothing is owed: the full amount is being refunded.' : 'Nothing was charged: the reserved amount was released.',
     blocks,
   };

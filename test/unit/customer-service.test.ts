@@ -36,8 +36,8 @@ test('lowering a quantity recomputes the lines, the tax share of each and the re
   // $65.00 is below the free-shipping threshold: standard shipping ($6.95) applies, as at checkout, and West Virginia taxes it ($0.42).
   assert.deepEqual([plan.totals.subtotal, plan.totals.shipping, plan.totals.tax, plan.totals.total], [6500, 695, 390 + 42, 7627]);
   assert.deepEqual(plan.lines, [
-    { id: 'a', sku: 'LAMP-1', quantity: 1, lineTotal: 5000, tax: 300, removed: 1 },
-    { id: 'b', sku: 'MUG-1', quantity: 1, lineTotal: 1500, tax: 90, removed: 0 },
+    { id: 'a', sku: 'LAMP-1', quantity: 1, lineTotal: 5000, discount: 0, tax: 300, removed: 1 },
+    { id: 'b', sku: 'MUG-1', quantity: 1, lineTotal: 1500, discount: 0, tax: 90, removed: 0 },
   ]);
   assert.equal(plan.refund, 12190 - 7627);
   assert.deepEqual(plan.changes, { items: [{ sku: 'LAMP-1', name: 'Test Lamp', from: 2, quantity: 1 }] });

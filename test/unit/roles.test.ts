@@ -16,8 +16,8 @@ test('every permission names known roles, has a label, and is held by the owner'
   assert.deepEqual(permissionsOf('owner'), PERMISSION_NAMES);
 });
 
-test('support: orders, cancellations, refunds, requests, returns, replies, notes, mail retries and reading the email texts — no stock, catalog, settings or staff', () => {
-  const expected: Permission[] = ['orders.view', 'orders.process', 'orders.cancel', 'orders.edit', 'orders.phone', 'refunds.issue', 'requests.decide', 'returns.manage', 'support.reply', 'notes.write', 'notifications.view', 'outbox.retry'];
+test('support: orders, edits, phone orders, cancellations, refunds, requests, returns, replies, notes, mail retries, discounts and reading the email texts — no stock, catalog, settings or staff', () => {
+  const expected: Permission[] = ['orders.view', 'orders.process', 'orders.cancel', 'orders.edit', 'orders.phone', 'refunds.issue', 'requests.decide', 'returns.manage', 'support.reply', 'notes.write', 'discounts.manage', 'notifications.view', 'outbox.retry'];
   assert.deepEqual(permissionsOf('support').sort(), expected.sort());
 });
 

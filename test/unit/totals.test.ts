@@ -28,6 +28,8 @@ test('express is never free', () => {
 test('an empty cart costs nothing', () => {
   assert.deepEqual(computeTotals(settings, []), {
     subtotal: 0,
+    discount: 0,
+    lineDiscount: [],
     shipping: 0,
     tax: 0,
     total: 0,

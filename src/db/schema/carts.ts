@@ -10,6 +10,8 @@ export const carts = pgTable('carts', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
   /** Set when the cart became an order; a converted cart is read-only. */
   orderId: uuid('order_id'),
+  /** The discount code the shopper applied, as typed; checked again on every view and at checkout. */
+  discountCode: text('discount_code'),
 });
 
 export const cartItems = pgTable(

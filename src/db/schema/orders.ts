@@ -38,6 +38,10 @@ export const orders = pgTable(
     shippingTax: integer('shipping_tax').notNull().default(0),
     /** `tax` by taxing authority (state, county, city), as the tax provider split it. */
     taxBreakdown: jsonb('tax_breakdown').$type<TaxJurisdiction[]>().notNull().default([]),
+    /** Cents the discount took off the goods (shipping waived by free shipping shows as shipping 0). */
+    discount: integer('discount').notNull().default(0),
+    /** The code the shopper used, or the automatic promotion's name; null without a discount. */
+    discountCode: text('discount_code'),
     holdReason: text('hold_reason'),
     cartId: text('cart_id'),
     createdAt: createdAt(),
@@ -83,6 +87,8 @@ export const orderItems = pgTable(
     unitPrice: integer('unit_price').notNull(),
     quantity: integer('quantity').notNull(),
     lineTotal: integer('line_total').notNull(),
+    /** This line's share of the order's discount: lineTotal − discount is what the line was taxed on and paid. */
+    discount: integer('discount').notNull().default(0),
     /** This line's share of the order's tax, so refunds can return it exactly. */
     tax: integer('tax').notNull().default(0),
     /** The product's sales-tax category when it was bought (general, clothing, groceries). */

@@ -10,7 +10,8 @@ import { imageUrl } from '../catalog/catalog-repo.ts';
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { randomToken } from '../shared/ids.ts';
 import type { StoreSettings } from '../settings/store-settings.ts';
-import { computeTotals, type Totals, type TotalsChoice } from '../checkout/totals.ts';
+import type { Totals, TotalsChoice } from '../checkout/totals.ts';
+import { checkCode, chooseDiscount, type AppliedDiscount, type DiscountContext } from '../discounts/discount-service.ts';
 
 export type { TotalsChoice };
 
@@ -47,10 +48,18 @@ export type CartView = {
   state?: string;
   /** Set once the cart became an order; it is read-only from then on. */
   orderId: string | null;
+  /** The code the shopper put on the cart (as staff wrote it), whether or not it applies now. */
+  discountCode: string | null;
+  /** The one discount in the totals: the cart's code, or an automatic promotion that saves more. */
+  discount?: AppliedDiscount;
+  /** Why the cart's code does not apply right now (the cart changed, it expired, it was used up). */
+  discountProblem?: string;
 };
 
-
 export type CartItemInput = { sku: string; quantity: number };
+
+/** What cart changes need: the database, the settings and the clock (discount dates). */
+type CartCtx = Pick<AppContext, 'db' | 'settings' | 'clock'>;
 
 /**
  * A new cart, optionally holding `items` already (one round trip for API clients that know
@@ -132,24 +141,50 @@ export async function loadCartLines(conn: Conn, cartId: string, { images: withIm
   }));
 }
 
-/** The cart with current prices and totals (estimated for `choice`); not_found for an unknown id. */
-export async function getCartView(conn: Conn, settings: StoreSettings, id: string, choice: TotalsChoice = {}): Promise<CartView> {
-  const [cart] = await conn.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, id));
+/**
+ * The cart with current prices, its discount and totals (estimated for `choice`, the
+ * discount chosen at `at`); not_found for an unknown id.
+ */
+export async function getCartView(conn: Conn, settings: StoreSettings, id: string, choice: TotalsChoice, at: DiscountContext): Promise<CartView> {
+  const [cart] = await conn.select({ orderId: carts.orderId, discountCode: carts.discountCode }).from(carts).where(eq(carts.id, id));
   if (!cart) throw notFound('Cart');
   const lines = await loadCartLines(conn, id);
+  const chosen = await chooseDiscount(conn, settings, lines, choice, cart.discountCode, at);
   return {
     id,
     lines,
     itemCount: lines.reduce((n, l) => n + l.quantity, 0),
     currency: settings.currency,
-    totals: computeTotals(settings, lines, choice),
+    totals: chosen.totals,
     ...(choice.state ? { state: choice.state } : {}),
     orderId: cart.orderId,
+    discountCode: cart.discountCode,
+    ...(chosen.applied ? { discount: chosen.applied } : {}),
+    ...(chosen.codeProblem ? { discountProblem: chosen.codeProblem } : {}),
   };
 }
 
+/** Puts discount code `code` on the cart; refuses (422) one that does not apply to it now, saying why. */
+export async function applyDiscountCode(ctx: CartCtx, cartId: string, code: string): Promise<CartView> {
+  return ctx.db.transaction(async (tx) => {
+    await lockOpenCart(tx, cartId);
+    const lines = await loadCartLines(tx, cartId, { images: false });
+    const row = await checkCode(tx, ctx.settings(), code, lines.reduce((n, l) => n + l.lineTotal, 0), ctx.clock.now());
+    await tx.update(carts).set({ discountCode: row.code, updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+    return getCartView(tx, ctx.settings(), cartId, {}, { now: ctx.clock.now() });
+  });
+}
+
+export async function removeDiscountCode(ctx: CartCtx, cartId: string): Promise<CartView> {
+  return ctx.db.transaction(async (tx) => {
+    await lockOpenCart(tx, cartId);
+    await tx.update(carts).set({ discountCode: null, updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+    return getCartView(tx, ctx.settings(), cartId, {}, { now: ctx.clock.now() });
+  });
+}
+
 /** Adds `quantity` units of `sku`, on top of what the cart already holds. */
-export async function addItem(ctx: Pick<AppContext, 'db' | 'settings'>, cartId: string, sku: string, quantity: number): Promise<CartView> {
+export async function addItem(ctx: CartCtx, cartId: string, sku: string, quantity: number): Promise<CartView> {
   checkPositive(quantity);
   return ctx.db.transaction(async (tx) => {
     await lockOpenCart(tx, cartId);
@@ -164,12 +199,12 @@ export async function addItem(ctx: Pick<AppContext, 'db' | 'settings'>, cartId: 
       .insert(cartItems)
       .values({ cartId, variantId: variant.id, quantity: wanted })
       .onConflictDoUpdate({ target: [cartItems.cartId, cartItems.variantId], set: { quantity: wanted } });
-    return touched(tx, ctx.settings(), cartId);
+    return touched(tx, ctx, cartId);
   });
 }
 
 /** Sets a line's quantity; 0 removes the line. */
-export async function setQuantity(ctx: Pick<AppContext, 'db' | 'settings'>, cartId: string, sku: string, quantity: number): Promise<CartView> {
+export async function setQuantity(ctx: CartCtx, cartId: string, sku: string, quantity: number): Promise<CartView> {
   if (quantity === 0) return removeItem(ctx, cartId, sku);
   checkPositive(quantity);
   return ctx.db.transaction(async (tx) => {
@@ -178,17 +213,17 @@ export async function setQuantity(ctx: Pick<AppContext, 'db' | 'settings'>, cart
     const current = await lineQuantity(tx, cartId, variant);
     checkQuantity(variant, quantity, current);
     await tx.update(cartItems).set({ quantity }).where(and(eq(cartItems.cartId, cartId), eq(cartItems.variantId, variant.id)));
-    return touched(tx, ctx.settings(), cartId);
+    return touched(tx, ctx, cartId);
   });
 }
 
-export async function removeItem(ctx: Pick<AppContext, 'db' | 'settings'>, cartId: string, sku: string): Promise<CartView> {
+export async function removeItem(ctx: CartCtx, cartId: string, sku: string): Promise<CartView> {
   return ctx.db.transaction(async (tx) => {
     await lockOpenCart(tx, cartId);
     const variant = await findVariant(tx, sku);
     await lineQuantity(tx, cartId, variant);
     await tx.delete(cartItems).where(and(eq(cartItems.cartId, cartId), eq(cartItems.variantId, variant.id)));
-    return touched(tx, ctx.settings(), cartId);
+    return touched(tx, ctx, cartId);
   });
 }
 
@@ -247,7 +282,7 @@ function checkQuantity(variant: Variant, wanted: number, current: number) {
   }
 }
 
-async function touched(tx: Tx, settings: StoreSettings, cartId: string): Promise<CartView> {
+async function touched(tx: Tx, ctx: CartCtx, cartId: string): Promise<CartView> {
   await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.id, cartId));
-  return getCartView(tx, settings, cartId);
+  return getCartView(tx, ctx.settings(), cartId, {}, { now: ctx.clock.now() });
 }

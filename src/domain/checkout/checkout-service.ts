@@ -13,6 +13,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { carts, payments } from '../../db/schema.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
+import { chooseDiscount, codeRefused } from '../discounts/discount-service.ts';
 import { sha256 } from '../shared/ids.ts';
 import type { CreateSessionInput, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
 import { loadCartLines, type CartLine } from '../cart/cart-service.ts';
@@ -65,14 +66,19 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
   const settings = ctx.settings();
   // Whether the cart became an order meanwhile is settled under the cart's row lock when the order is made.
   const lines = await loadCartLines(ctx.db, cartId, { images: false });
-  const cart = { lines, totals: await quoteTotals(ctx.tax, settings, lines, { shippingMethod: input.shippingMethod, state: input.shippingAddress.state }) };
+  const choice = { shippingMethod: input.shippingMethod, state: input.shippingAddress.state };
+  // The discount is chosen now that the email is known (per-customer caps); its redemption is taken when the order is made.
+  const [row] = await ctx.db.select({ code: carts.discountCode }).from(carts).where(eq(carts.id, cartId));
+  const chosen = await chooseDiscount(ctx.db, settings, lines, choice, row?.code ?? null, { now: ctx.clock.now(), email: input.email });
+  if (chosen.codeProblem && lines.length) throw codeRefused(chosen.codeProblem);
+  const cart = { lines, totals: await quoteTotals(ctx.tax, settings, lines, { ...choice, ...(chosen.applied ? { discount: chosen.applied } : {}) }) };
   if (cart.lines.length === 0) throw new DomainError('conflict', 'The cart is empty: add products before checking out.');
   // Refuse before the shopper pays when a shortage is already visible; the order
   // transaction still decides, since stock may run out while they pay.
   const short = cart.lines.filter((l) => l.quantity > l.available);
   if (short.length) throw outOfStock(short);
 
-  const snapshot = snapshotOf(input, cart.lines, cart.totals);
+  const snapshot = snapshotOf(input, cart.lines, cart.totals, chosen.applied);
   const captureMethod = settings.payments.capture === 'handover' ? 'manual' : 'automatic';
   const [payment] = await ctx.db
     .insert(payments)
@@ -100,7 +106,10 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
     description: `${settings.storeName} order`,
     email: input.email,
     lines: [
-      ...snapshot.lines.map((l) => ({ name: lineName(l), quantity: l.quantity, unitAmount: l.unitPrice })),
+      // Providers refuse negative lines, so a discounted line is shown as its discounted amount (exact, unlike a per-unit price).
+      ...snapshot.lines.map((l) =>
+        l.discount ? { name: `${lineName(l)} × ${l.quantity}, ${snapshot.discount?.label ?? 'discount'}`, quantity: 1, unitAmount: l.lineTotal - l.discount } : { name: lineName(l), quantity: l.quantity, unitAmount: l.unitPrice },
+      ),
       ...(snapshot.totals.shipping ? [{ name: `Shipping (${settings.shipping.methods[input.shippingMethod].label})`, quantity: 1, unitAmount: snapshot.totals.shipping }] : []),
       ...(snapshot.totals.tax ? [{ name: 'Sales tax', quantity: 1, unitAmount: snapshot.totals.tax }] : []),
     ],

@@ -7,6 +7,7 @@ import type { ShippingMethod } from '../settings/store-settings.ts';
 import type { CartLine } from '../cart/cart-service.ts';
 import type { Totals } from './totals.ts';
 import type { CheckoutInput } from './checkout-input.ts';
+import type { AppliedDiscount } from '../discounts/discount-service.ts';
 
 export type SnapshotLine = {
   variantId: string;
@@ -17,6 +18,8 @@ export type SnapshotLine = {
   unitPrice: number;
   quantity: number;
   lineTotal: number;
+  /** This line's share of the discount (absent from sessions opened before discounts). */
+  discount?: number;
   /** This line's share of the tax, and the category it was taxed as. */
   tax: number;
   taxCategory?: string;
@@ -28,11 +31,13 @@ export type CheckoutSnapshot = {
   shippingAddress: Address;
   shippingMethod: ShippingMethod;
   lines: SnapshotLine[];
-  /** shippingTax and jurisdictions are absent from sessions opened before they were recorded. */
-  totals: Pick<Totals, 'subtotal' | 'shipping' | 'tax' | 'total' | 'taxRateBp'> & Partial<Pick<Totals, 'shippingTax' | 'jurisdictions'>>;
+  /** shippingTax, jurisdictions and discount are absent from sessions opened before they were recorded. */
+  totals: Pick<Totals, 'subtotal' | 'shipping' | 'tax' | 'total' | 'taxRateBp'> & Partial<Pick<Totals, 'shippingTax' | 'jurisdictions' | 'discount'>>;
+  /** The discount paid with; its redemption is taken in the order transaction. */
+  discount?: AppliedDiscount;
 };
 
-export function snapshotOf(input: CheckoutInput, lines: CartLine[], totals: Totals): CheckoutSnapshot {
+export function snapshotOf(input: CheckoutInput, lines: CartLine[], totals: Totals, discount?: AppliedDiscount): CheckoutSnapshot {
   const address: Address = { ...input.shippingAddress };
   if (!address.line2) delete address.line2;
   return {
@@ -49,11 +54,13 @@ export function snapshotOf(input: CheckoutInput, lines: CartLine[], totals: Tota
       unitPrice: l.unitPrice,
       quantity: l.quantity,
       lineTotal: l.lineTotal,
+      discount: totals.lineDiscount[i]!,
       tax: totals.lineTax[i]!,
       taxCategory: l.taxCategory,
     })),
     totals: {
       subtotal: totals.subtotal,
+      discount: totals.discount,
       shipping: totals.shipping,
       tax: totals.tax,
       total: totals.total,
@@ -61,6 +68,7 @@ export function snapshotOf(input: CheckoutInput, lines: CartLine[], totals: Tota
       shippingTax: totals.shippingTax,
       jurisdictions: totals.jurisdictions,
     },
+    ...(discount ? { discount } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ export type ReceiptItem = {
   /** Cents, as paid. */
   unitPrice: number;
   lineTotal: number;
+  /** This line's share of the order's discount. */
+  discount: number;
   /** This line's share of the order's tax. */
   tax: number;
 };
@@ -30,7 +32,9 @@ export type OrderReceipt = {
   shippingAddress: Address;
   currency: string;
   items: ReceiptItem[];
-  totals: { subtotal: number; shipping: number; tax: number; total: number };
+  totals: { subtotal: number; discount: number; shipping: number; tax: number; total: number };
+  /** The code used (or the automatic promotion's name); null without a discount. */
+  discountCode: string | null;
   total: Money;
   payment: { brand: string; last4: string; amount: number; transactionId: string };
   /** Signed link to the order's tracking page. */
@@ -61,9 +65,11 @@ export function receiptOf(ctx: Pick<AppContext, 'config' | 'secret' | 'clock'>, 
         quantity: i.quantity,
         unitPrice: i.unitPrice,
         lineTotal: i.lineTotal,
+        discount: i.discount,
         tax: i.tax,
       })),
-    totals: { subtotal: order.subtotal, shipping: order.shipping, tax: order.tax, total: order.total },
+    totals: { subtotal: order.subtotal, discount: order.discount, shipping: order.shipping, tax: order.tax, total: order.total },
+    discountCode: order.discountCode,
     total: { amount: order.total, currency: order.currency },
     payment: {
       brand: payment.cardBrand ?? 'card',

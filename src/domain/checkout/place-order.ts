@@ -24,6 +24,7 @@ import type { DeclineCode, PaymentProvider, ProviderPayment } from '../payments/
 import { lineName, type CheckoutSnapshot, type SnapshotLine } from './checkout-snapshot.ts';
 import { receiptOf, loadOrderReceipt, type OrderReceipt } from './order-receipt.ts';
 import { rememberAnswer } from './checkout-answers.ts';
+import { redeemDiscount } from '../discounts/discount-service.ts';
 
 export type Payment = typeof payments.$inferSelect;
 
@@ -106,7 +107,7 @@ async function recordAttempt(ctx: AppContext, payment: Payment, now: ProviderPay
 /** Why a paid session could not become an order; thrown inside the transaction to undo the stock taken so far. */
 class CannotPlace extends Error {
   constructor(
-    readonly reason: 'out_of_stock' | 'duplicate',
+    readonly reason: 'out_of_stock' | 'duplicate' | 'discount_used_up',
     readonly error: DomainError,
     readonly detail = '',
   ) {
@@ -161,6 +162,9 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
         shippingMethod: snap.shippingMethod,
         currency: payment.currency,
         subtotal: snap.totals.subtotal,
+        discount: snap.totals.discount ?? 0,
+        // Codes are case-insensitive: the order keeps them as shoppers see them, upper case.
+        discountCode: snap.discount ? (snap.discount.code?.toUpperCase() ?? snap.discount.label) : null,
         shipping: snap.totals.shipping,
         tax: snap.totals.tax,
         total: snap.totals.total,
@@ -173,6 +177,17 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
       .returning();
   }
   if (!order) throw new Error('Could not find a free order number');
+  if (snap.discount) {
+    // Like stock: the last allowed redemption goes to one checkout; the others are released.
+    const refused = await redeemDiscount(tx, snap.discount, order.id, snap.email);
+    if (refused) {
+      throw new CannotPlace(
+        'discount_used_up',
+        new DomainError('conflict', `${refused.message} Your payment is being returned in full, so nothing is charged. Remove the code from your cart to order without it.`),
+        refused.message,
+      );
+    }
+  }
 
   const items = await tx
     .insert(orderItems)
@@ -187,6 +202,7 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
         unitPrice: l.unitPrice,
         quantity: l.quantity,
         lineTotal: l.lineTotal,
+        discount: l.discount ?? 0,
         tax: l.tax,
         taxCategory: l.taxCategory ?? 'general',
         position,
@@ -226,7 +242,7 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
     actor: customer,
     from: null,
     to: 'paid',
-    details: { total: order.total, currency: order.currency, paymentId: linked!.id, provider: linked!.provider, transactionId: linked!.providerTransactionId, captured: paid.status === 'captured' },
+    details: { total: order.total, currency: order.currency, ...(snap.discount ? { discount: order.discount, discountCode: order.discountCode } : {}), paymentId: linked!.id, provider: linked!.provider, transactionId: linked!.providerTransactionId, captured: paid.status === 'captured' },
   });
 
   const receipt = receiptOf(ctx, order, items, linked!);
@@ -362,6 +378,7 @@ function confirmationPayload(r: OrderReceipt, shippingMethodLabel: string, paidA
       currency: r.currency,
       items: r.items.map((i) => ({ name: i.name, sku: i.sku, options: i.options, quantity: i.quantity, unitPrice: i.unitPrice, lineTotal: i.lineTotal })),
       ...r.totals,
+      discountCode: r.discountCode,
       shippingMethodLabel,
       shippingAddress: r.shippingAddress,
       email: r.email,

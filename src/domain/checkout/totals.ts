@@ -6,12 +6,19 @@
 import type { ShippingMethod, StoreSettings } from '../settings/store-settings.ts';
 import type { TaxProvider } from '../tax/tax-provider.ts';
 import { tableTax, type TaxJurisdiction, type TaxQuote, type TaxRequest } from '../tax/tax-table.ts';
+import { allocate } from '../shared/money.ts';
+import { goodsDiscount, type DiscountTerms } from '../discounts/discount-rules.ts';
 import { parcelGrams, shippingOptions, type ParcelLine } from './shipping-rates.ts';
 
 export type PricedLine = ParcelLine & { unitPrice: number; taxCategory?: string };
 
 export type Totals = {
+  /** The goods at their prices, before the discount. */
   subtotal: number;
+  /** Cents the discount took off the goods (free shipping shows as `shipping` 0, not here). */
+  discount: number;
+  /** Each line's share of `discount` (same order as the lines): each line is taxed on its price less this. */
+  lineDiscount: number[];
   shipping: number;
   /** All sales tax: the goods' and the shipping's. */
   tax: number;
@@ -24,7 +31,7 @@ export type Totals = {
   shippingTax: number;
   /** How `tax` splits between taxing authorities; adds up to `tax`. */
   jurisdictions: TaxJurisdiction[];
-  /** True when standard shipping was free because of the free-shipping threshold. */
+  /** True when standard shipping was free because of the free-shipping threshold (or a free-shipping discount). */
   freeShipping: boolean;
   /** The parcel's weight as priced, grams. */
   grams: number;
@@ -32,31 +39,41 @@ export type Totals = {
 
 /**
  * What the totals are for: the shipping method, the destination state (omit while not known:
- * tax is then 0 and shipping the flat rate), and `shippingRate`, a rate already paid that a
- * change to the order keeps instead of today's rate.
+ * tax is then 0 and shipping the flat rate), `shippingRate`, a rate already paid that a
+ * change to the order keeps instead of today's rate, and the discount that applies (its
+ * conditions already checked by discount-service.ts) or, for a change to an order, each
+ * line's share of the discount already given (`lineDiscounts`, same order as the lines).
  */
-export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string; shippingRate?: number };
+export type TotalsChoice = { shippingMethod?: ShippingMethod; state?: string; shippingRate?: number; discount?: DiscountTerms; lineDiscounts?: number[] };
 
-type Priced = { subtotal: number; shipping: number; freeShipping: boolean; grams: number; taxRequest: TaxRequest };
+type Priced = { subtotal: number; discount: number; lineDiscount: number[]; shipping: number; freeShipping: boolean; grams: number; taxRequest: TaxRequest };
 
 function priceGoodsAndShipping(settings: StoreSettings, lines: PricedLine[], choice: TotalsChoice): Priced {
   const lineTotals = lines.map((l) => l.unitPrice * l.quantity);
   const subtotal = lineTotals.reduce((a, b) => a + b, 0);
+  // The discount is spread over the lines in proportion to their price, before tax, so each
+  // line is taxed on what it really costs and a later refund of a line can return its share.
+  const discount = choice.lineDiscounts ? choice.lineDiscounts.reduce((a, b) => a + b, 0) : choice.discount ? goodsDiscount(choice.discount, subtotal) : 0;
+  const lineDiscount = choice.lineDiscounts ?? (discount > 0 ? allocate(discount, lineTotals) : lineTotals.map(() => 0));
   const grams = parcelGrams(settings, lines);
+  // The free-shipping threshold looks at the goods before the discount: a code never costs the shopper free shipping.
   const option = shippingOptions(settings, { subtotal, grams, state: choice.state }).find((o) => o.method === (choice.shippingMethod ?? 'standard'))!;
+  const freeByDiscount = choice.discount?.kind === 'free_shipping';
   // An empty cart ships nothing.
   const rate = choice.shippingRate !== undefined && choice.shippingRate > 0 ? choice.shippingRate : option.rate;
-  const shipping = subtotal === 0 || option.free ? 0 : rate;
-  const taxRequest = { state: choice.state, shipping, lines: lines.map((l, i) => ({ amount: lineTotals[i]!, category: l.taxCategory ?? 'general' })) };
-  return { subtotal, shipping, freeShipping: option.free, grams, taxRequest };
+  const shipping = subtotal === 0 || option.free || freeByDiscount ? 0 : rate;
+  const taxRequest = { state: choice.state, shipping, lines: lines.map((l, i) => ({ amount: lineTotals[i]! - lineDiscount[i]!, category: l.taxCategory ?? 'general' })) };
+  return { subtotal, discount, lineDiscount, shipping, freeShipping: option.free || (freeByDiscount && subtotal > 0), grams, taxRequest };
 }
 
 function assemble(p: Priced, tax: TaxQuote): Totals {
   return {
     subtotal: p.subtotal,
+    discount: p.discount,
+    lineDiscount: p.lineDiscount,
     shipping: p.shipping,
     tax: tax.tax,
-    total: p.subtotal + p.shipping + tax.tax,
+    total: p.subtotal - p.discount + p.shipping + tax.tax,
     taxRateBp: tax.rateBp,
     lineTax: tax.lineTax,
     shippingTax: tax.shippingTax,

@@ -30,6 +30,9 @@ export type OrderConfirmationPayload = {
       lineTotal: number;
     }>;
     subtotal: number;
+    /** Absent from emails queued before discounts. */
+    discount?: number;
+    discountCode?: string | null;
     shipping: number;
     tax: number;
     total: number;
@@ -128,7 +131,7 @@ export type PaymentReleasedPayload = {
   currency: string;
   brand: string;
   last4: string;
-  reason: 'out_of_stock' | 'duplicate';
+  reason: 'out_of_stock' | 'duplicate' | 'discount_used_up';
   /** What could not be had, for out_of_stock ("Linen Throw (Sand): sold out"). */
   detail: string;
   /** Authorized payments are released, captured ones refunded. */

@@ -28,6 +28,9 @@ export type OrderListItem = {
   status: OrderStatus;
   createdAt: Date;
   total: number;
+  /** Cents the discount took off the goods, and its code (or promotion name). */
+  discount: number;
+  discountCode: string | null;
   currency: string;
   customerName: string;
   email: string;
@@ -118,6 +121,8 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
         status: orders.status,
         createdAt: orders.createdAt,
         total: orders.total,
+        discount: orders.discount,
+        discountCode: orders.discountCode,
         currency: orders.currency,
         customerName: sql<string>`${orders.shippingAddress}->>'name'`,
         email: orders.email,

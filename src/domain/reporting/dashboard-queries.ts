@@ -6,7 +6,7 @@ import { and, desc, eq, gte, isNotNull, lt, notInArray, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon';
 import type { AppContext } from '../../context.ts';
 import { rows, type Conn } from '../../db/client.ts';
-import { orders, payments, refunds, returnCases } from '../../db/schema.ts';
+import { discountRedemptions, discounts, orders, payments, refunds, returnCases } from '../../db/schema.ts';
 import { listOrders, medianStageDurations, type StageDuration } from '../orders/order-queries.ts';
 import { BEFORE_SHIPPING, type OrderStatus } from '../orders/order-states.ts';
 import { recoveredRevenue } from '../recovery/cart-recovery.ts';
@@ -53,7 +53,11 @@ export type Dashboard = {
   openDisputes: OpenDispute[];
   /** Abandoned checkouts reminded in the last 30 days, and the orders placed from them after the reminder. */
   recovered: { reminded: number; orders: number; total: number };
+  /** Discounts given this week (goods and shipping waived), and the codes and promotions used most. */
+  discounts: DiscountsGiven;
 };
+
+export type DiscountsGiven = { orders: number; amount: number; top: { name: string; orders: number; amount: number }[] };
 
 export type OpenDispute = { orderNumber: string; status: string; reason: string; amount: number; currency: string };
 
@@ -157,6 +161,24 @@ export async function afterSales(
   return { perWeek, returnReasons: returnReasons.map(num), refundSources: refundSources.map(num) };
 }
 
+/** Redemptions in `period`: how many, how much, and the five discounts used most (by orders, then amount). */
+export async function discountsIn(conn: Conn, period: Period): Promise<DiscountsGiven> {
+  const inPeriod = and(gte(discountRedemptions.createdAt, period.from), lt(discountRedemptions.createdAt, period.to));
+  const [all] = await conn
+    .select({ orders: sql<number>`count(*)::int`, amount: sql<number>`coalesce(sum(${discountRedemptions.amount}), 0)::int` })
+    .from(discountRedemptions)
+    .where(inPeriod);
+  const top = await conn
+    .select({ name: sql<string>`coalesce(upper(${discounts.code}), ${discounts.name})`, orders: sql<number>`count(*)::int`, amount: sql<number>`sum(${discountRedemptions.amount})::int` })
+    .from(discountRedemptions)
+    .innerJoin(discounts, eq(discounts.id, discountRedemptions.discountId))
+    .where(inPeriod)
+    .groupBy(discounts.id, discounts.code, discounts.name)
+    .orderBy(sql`count(*) desc`, sql`sum(${discountRedemptions.amount}) desc`)
+    .limit(5);
+  return { orders: Number(all?.orders ?? 0), amount: Number(all?.amount ?? 0), top: top.map((r) => ({ name: r.name, orders: Number(r.orders), amount: Number(r.amount) })) };
+}
+
 /** Everything on the dashboard, as of the context's clock. */
 export async function dashboard(ctx: AppContext, opts: { days?: number; weeks?: number } = {}): Promise<Dashboard> {
   const days = opts.days ?? 30;
@@ -187,6 +209,7 @@ export async function dashboard(ctx: AppContext, opts: { days?: number; weeks?: 
     refundSources: after.refundSources,
     openDisputes: await openDisputes(ctx.db),
     recovered: await recoveredRevenue(ctx),
+    discounts: await discountsIn(ctx.db, periods.week),
   };
 }
 

@@ -31,10 +31,13 @@ export type OrderForChange = {
   shipping: number;
   taxRateBp: number;
   total: number;
+  /** The discount given at checkout (absent: none), and its code (a code with 0 off the goods was free shipping). */
+  discount?: number;
+  discountCode?: string | null;
 };
 
 /** One line of the order as it is now. */
-export type CurrentLine = { id: string; sku: string; name: string; unitPrice: number; quantity: number; taxCategory?: string };
+export type CurrentLine = { id: string; sku: string; name: string; unitPrice: number; quantity: number; taxCategory?: string; /** The line's share of the order's discount. */ discount?: number };
 
 export type PlannedLine = {
   id: string;
@@ -42,6 +45,8 @@ export type PlannedLine = {
   /** 0 when the line is removed. */
   quantity: number;
   lineTotal: number;
+  /** The kept units' share of the line's discount. */
+  discount: number;
   tax: number;
   /** Units going back on the shelf. */
   removed: number;
@@ -114,10 +119,18 @@ export function planModification(settings: StoreSettings, order: OrderForChange,
 
   const shipTo = newAddress ?? order.shippingAddress;
   const kept = current.filter((l) => quantityOf(l) > 0);
+  // The discount stays with the units kept (pro rata, as a refund of units reckons it), and free shipping stays free.
+  const keptDiscount = (l: CurrentLine) => (l.quantity > 0 ? Math.round(((l.discount ?? 0) * quantityOf(l)) / l.quantity) : 0);
+  const freeShipping = !!order.discountCode && !order.discount;
   const totals = computeTotals(
     taxAsOrdered(settings, order, shipTo.state),
     kept.map((l) => ({ unitPrice: l.unitPrice, quantity: quantityOf(l), taxCategory: l.taxCategory })),
-    { shippingMethod: order.shippingMethod as ShippingMethod, state: shipTo.state, shippingRate: order.shipping },
+    {
+      shippingMethod: order.shippingMethod as ShippingMethod,
+      state: shipTo.state,
+      shippingRate: order.shipping,
+      ...(freeShipping ? { discount: { kind: 'free_shipping' as const, value: 0 } } : { lineDiscounts: kept.map(keptDiscount) }),
+    },
   );
   if (totals.total > order.total) {
     // Lowering a quantity can cost free shipping; a new state can carry a higher tax rate.
@@ -132,7 +145,7 @@ export function planModification(settings: StoreSettings, order: OrderForChange,
   const taxOf = new Map(kept.map((l, i) => [l.id, totals.lineTax[i]!]));
   const lines = current.map((l) => {
     const quantity = quantityOf(l);
-    return { id: l.id, sku: l.sku, quantity, lineTotal: l.unitPrice * quantity, tax: taxOf.get(l.id) ?? 0, removed: l.quantity - quantity };
+    return { id: l.id, sku: l.sku, quantity, lineTotal: l.unitPrice * quantity, discount: quantity > 0 ? keptDiscount(l) : 0, tax: taxOf.get(l.id) ?? 0, removed: l.quantity - quantity };
   });
   const changes: StoredChanges = {
     ...(newAddress ? { shippingAddress: newAddress, previousAddress: order.shippingAddress } : {}),

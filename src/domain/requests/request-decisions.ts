@@ -178,7 +178,7 @@ async function approveChange(ctx: AppContext, tx: Tx, order: Order, request: Ord
     const before = lines.find((l) => l.id === line.id)!;
     if (line.quantity === 0) await tx.delete(orderItems).where(eq(orderItems.id, line.id));
     else if (line.quantity !== before.quantity || line.tax !== before.tax) {
-      await tx.update(orderItems).set({ quantity: line.quantity, lineTotal: line.lineTotal, tax: line.tax }).where(eq(orderItems.id, line.id));
+      await tx.update(orderItems).set({ quantity: line.quantity, lineTotal: line.lineTotal, discount: line.discount, tax: line.tax }).where(eq(orderItems.id, line.id));
     }
     if (line.removed > 0 && before.variantId) {
       await adjustStock(tx, { variantId: before.variantId, delta: line.removed, reason: 'modify', orderId: order.id, staffId: staffIdOf(actor), note: `Order ${order.number} changed at the customer's request` });
@@ -189,6 +189,7 @@ async function approveChange(ctx: AppContext, tx: Tx, order: Order, request: Ord
     .set({
       shippingAddress: plan.address as Address,
       subtotal: plan.totals.subtotal,
+      discount: plan.totals.discount,
       shipping: plan.totals.shipping,
       tax: plan.totals.tax,
       total: plan.totals.total,

@@ -56,7 +56,7 @@ export function tooLateFor(order: Pick<Order, 'number' | 'status'>): DomainError
 
 export async function currentLines(conn: Conn, orderId: string) {
   const rows = await conn.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.position));
-  return rows.map((r) => ({ id: r.id, sku: r.sku, name: r.productName, unitPrice: r.unitPrice, quantity: r.quantity, variantId: r.variantId, tax: r.tax, taxCategory: r.taxCategory }));
+  return rows.map((r) => ({ id: r.id, sku: r.sku, name: r.productName, unitPrice: r.unitPrice, quantity: r.quantity, variantId: r.variantId, tax: r.tax, taxCategory: r.taxCategory, discount: r.discount }));
 }
 
 export const caseNumberOf = async (tx: Tx, caseId: string | null) =>

@@ -42,6 +42,7 @@ export type CaseItem = {
   unitPrice: number;
   lineQuantity: number;
   lineTax: number;
+  lineDiscount: number;
   refundedQuantity: number;
   condition: ReceivedCondition | null;
   exchange: { variantId: string; sku: string; name: string; options: Record<string, string>; quantity: number; stock: number } | null;
@@ -75,6 +76,7 @@ export async function caseItems(tx: Conn, caseId: string): Promise<CaseItem[]> {
       unitPrice: line.unitPrice,
       lineQuantity: line.quantity,
       lineTax: line.tax,
+      lineDiscount: line.discount,
       refundedQuantity: line.refundedQuantity,
       condition: isReceivedCondition(item.condition) ? item.condition : null,
       exchange: swap ? { variantId: swap.id, sku: swap.sku, name: swap.name, options: swap.options, quantity: item.exchangeQuantity ?? item.quantity, stock: swap.stock } : null,

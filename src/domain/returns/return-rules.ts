@@ -62,9 +62,10 @@ export type RefundableLine = {
   unitPrice: number;
   /** Units of the line in this case. */
   quantity: number;
-  /** Units bought on the line, and the line's tax share. */
+  /** Units bought on the line, and the line's tax and discount shares. */
   lineQuantity: number;
   lineTax: number;
+  lineDiscount?: number;
   /** Units of the line refunded by earlier cases. */
   refundedBefore: number;
 };
@@ -88,14 +89,21 @@ export type RefundQuote = {
  * steps takes the difference of two such values, so however the units are split over cases,
  * refunding all of them returns exactly the line's tax.
  */
-const taxOfUnits = (line: RefundableLine, units: number) => (line.lineQuantity > 0 ? Math.round((line.lineTax * units) / line.lineQuantity) : 0);
+const taxOfUnits = (line: RefundableLine, units: number) => shareOfUnits(line.lineTax, line, units);
+
+/** The first `units` units' part of a line amount (its tax or its discount), pro rata, rounded. */
+const shareOfUnits = (amount: number, line: RefundableLine, units: number) => (line.lineQuantity > 0 ? Math.round((amount * units) / line.lineQuantity) : 0);
+
+/** The discount on the first `units` units, taken the same way as tax: refunding every unit gives back exactly what was paid. */
+const discountOfUnits = (line: RefundableLine, units: number) => shareOfUnits(line.lineDiscount ?? 0, line, units);
 
 /** How the order's tax was split (its jurisdictions) and how much of it earlier refunds gave back. */
 export type OrderTax = { jurisdictions: TaxJurisdiction[]; refundedBefore: number };
 
 /**
- * The refund for these lines: price paid and tax share per unit, plus `shipping` and its
- * tax, less the fee on the goods; the tax split over the order's jurisdictions.
+ * The refund for these lines: price paid (the unit price less the units' share of the line's
+ * discount) and tax share per unit, plus `shipping` and its tax, less the fee on the goods;
+ * the tax split over the order's jurisdictions.
  */
 export function quoteRefund(
   lines: RefundableLine[],
@@ -105,7 +113,7 @@ export function quoteRefund(
   const quoted = lines.map((l) => ({
     sku: l.sku,
     quantity: l.quantity,
-    goods: l.unitPrice * l.quantity,
+    goods: l.unitPrice * l.quantity - (discountOfUnits(l, l.refundedBefore + l.quantity) - discountOfUnits(l, l.refundedBefore)),
     tax: taxOfUnits(l, l.refundedBefore + l.quantity) - taxOfUnits(l, l.refundedBefore),
   }));
   const goods = quoted.reduce((n, l) => n + l.goods, 0);

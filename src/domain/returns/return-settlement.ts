@@ -29,7 +29,7 @@ export async function quoteForCase(ctx: AppContext, tx: Conn, order: Order, rc: 
     .where(and(eq(orderEvents.orderId, order.id), eq(orderEvents.type, 'return'), sql`${orderEvents.details} ? 'refundId'`));
   const policy = refundPolicy(ctx.settings(), rc.reason, order, earlier?.shippingBack ?? false);
   return quoteRefund(
-    items.map((i) => ({ sku: i.sku, unitPrice: i.unitPrice, quantity: i.quantity, lineQuantity: i.lineQuantity, lineTax: i.lineTax, refundedBefore: i.refundedQuantity })),
+    items.map((i) => ({ sku: i.sku, unitPrice: i.unitPrice, quantity: i.quantity, lineQuantity: i.lineQuantity, lineTax: i.lineTax, lineDiscount: i.lineDiscount, refundedBefore: i.refundedQuantity })),
     policy,
     { jurisdictions: order.taxBreakdown, refundedBefore: earlier?.taxBack ?? 0 },
   );

@@ -5,7 +5,7 @@
 /** Staff roles: the name people see and what the role is for. */
 export const ROLES = {
   owner: { label: 'Owner', description: 'Everything, including staff accounts and store settings.' },
-  support: { label: 'Support', description: 'Orders, cancellations, requests, returns, refunds, customer replies and notes.' },
+  support: { label: 'Support', description: 'Orders, cancellations, requests, returns, refunds, discounts, customer replies and notes.' },
   warehouse: { label: 'Warehouse', description: 'Order processing and shipping, and stock counts.' },
 } as const;
 
@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'returns.manage': { label: 'handle returns and exchanges', roles: ['owner', 'support'] },
   'support.reply': { label: 'answer customers in the support inbox', roles: ['owner', 'support'] },
   'notes.write': { label: 'write internal notes', roles: ['owner', 'support'] },
+  'discounts.manage': { label: 'create, change and deactivate discount codes and promotions', roles: ['owner', 'support'] },
   'catalog.edit': { label: 'edit products, prices and images', roles: ['owner'] },
   'stock.adjust': { label: 'adjust stock', roles: ['owner', 'warehouse'] },
   'settings.edit': { label: 'change store settings', roles: ['owner'] },

@@ -122,7 +122,8 @@ export type TrackingView = {
   cases: CaseView[];
   items: ItemView[];
   currency: string;
-  totals: { subtotal: number; shipping: number; tax: number; total: number };
+  totals: { subtotal: number; shipping: number; tax: number; total: number; /** Off the goods; with discountCode, what the order was discounted by. */ discount: number };
+  discountCode: string | null;
   shippingMethod: string;
   customer: { email: string; phone: string; address: MaskedAddress };
   /** A delivered order offers the delivery inspection and "Report a problem". */
@@ -188,7 +189,8 @@ export async function trackingView(ctx: AppContext, orderId: string): Promise<Tr
       .map((c) => ({ number: c.number, kind: c.kind, status: c.status, subject: c.subject, createdAt: c.createdAt })),
     items,
     currency: order.currency,
-    totals: { subtotal: order.subtotal, shipping: order.shipping, tax: order.tax, total: order.total },
+    totals: { subtotal: order.subtotal, shipping: order.shipping, tax: order.tax, total: order.total, discount: order.discount },
+    discountCode: order.discountCode,
     shippingMethod: order.shippingMethod,
     customer: { email: maskEmail(order.email), phone: maskPhone(order.phone), address: maskAddress(order.shippingAddress as Address) },
     canReportProblem: status === 'delivered',

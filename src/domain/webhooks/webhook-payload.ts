@@ -22,6 +22,9 @@ export type WebhookOrder = {
   phone: string;
   currency: string;
   subtotal: number;
+  /** Off the goods; discountCode is the code or promotion (null without one). */
+  discount: number;
+  discountCode: string | null;
   shipping: number;
   tax: number;
   total: number;
@@ -29,7 +32,7 @@ export type WebhookOrder = {
   shippingAddress: OrderRow['shippingAddress'];
   placedAt: string;
   updatedAt: string;
-  items: { sku: string; name: string; options: Record<string, string>; quantity: number; unitPrice: number; lineTotal: number; tax: number }[];
+  items: { sku: string; name: string; options: Record<string, string>; quantity: number; unitPrice: number; lineTotal: number; discount: number; tax: number }[];
   shipments: { carrier: string; trackingNumber: string; status: string; shippedAt: string; deliveredAt: string | null }[];
 };
 
@@ -41,6 +44,8 @@ export function webhookOrder(order: OrderRow, items: ItemRow[], parcels: Shipmen
     phone: order.phone,
     currency: order.currency,
     subtotal: order.subtotal,
+    discount: order.discount,
+    discountCode: order.discountCode,
     shipping: order.shipping,
     tax: order.tax,
     total: order.total,
@@ -48,7 +53,7 @@ export function webhookOrder(order: OrderRow, items: ItemRow[], parcels: Shipmen
     shippingAddress: order.shippingAddress,
     placedAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
-    items: items.map((i) => ({ sku: i.sku, name: i.productName, options: i.options, quantity: i.quantity, unitPrice: i.unitPrice, lineTotal: i.lineTotal, tax: i.tax })),
+    items: items.map((i) => ({ sku: i.sku, name: i.productName, options: i.options, quantity: i.quantity, unitPrice: i.unitPrice, lineTotal: i.lineTotal, discount: i.discount, tax: i.tax })),
     shipments: parcels.map((s) => ({
       carrier: s.carrier,
       trackingNumber: s.trackingNumber,

@@ -9,7 +9,7 @@ import type { StaffIdentity } from '../../domain/staff/staff-service.ts';
 import { assetUrl } from '../assets.ts';
 import { escapeHtml, render } from '../pages/html.tsx';
 
-export type NavKey = 'dashboard' | 'orders' | 'support' | 'returns' | 'catalog' | 'stock' | 'mail' | 'notifications' | 'webhooks' | 'staff' | 'settings' | 'backups';
+export type NavKey = 'dashboard' | 'orders' | 'support' | 'returns' | 'catalog' | 'stock' | 'discounts' | 'mail' | 'notifications' | 'webhooks' | 'staff' | 'settings' | 'backups';
 
 /** The sections of the back office and the permission each needs to appear. */
 export const ADMIN_NAV: readonly { key: NavKey; label: string; href: string; permission?: Permission }[] = [
@@ -19,6 +19,7 @@ export const ADMIN_NAV: readonly { key: NavKey; label: string; href: string; per
   { key: 'returns', label: 'Returns', href: '/admin/returns', permission: 'returns.manage' },
   { key: 'catalog', label: 'Catalog', href: '/admin/products', permission: 'catalog.edit' },
   { key: 'stock', label: 'Stock', href: '/admin/stock', permission: 'stock.adjust' },
+  { key: 'discounts', label: 'Discounts', href: '/admin/discounts', permission: 'discounts.manage' },
   { key: 'mail', label: 'Mail', href: '/admin/mail', permission: 'outbox.retry' },
   { key: 'notifications', label: 'Notifications', href: '/admin/notifications', permission: 'notifications.view' },
   { key: 'webhooks', label: 'Webhooks', href: '/admin/webhooks', permission: 'webhooks.manage' },

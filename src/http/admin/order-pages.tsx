@@ -153,6 +153,9 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
           o.items.map((i) => `${i.quantity} x ${i.sku}`).join('; '),
           (o.total / 100).toFixed(2),
           o.currency,
+          // New columns go last, so a spreadsheet reading the columns by position keeps working.
+          (o.discount / 100).toFixed(2),
+          o.discountCode ?? '',
         ]);
       }
       if (items.length < 500) break;
@@ -162,7 +165,7 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
       .header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="${name}"`)
       .type('text/csv; charset=utf-8')
-      .send(toCsv(['Order', 'Stage', 'Paid at (UTC)', 'Customer', 'Email', 'Units', 'Items', 'Total', 'Currency'], rows));
+      .send(toCsv(['Order', 'Stage', 'Paid at (UTC)', 'Customer', 'Email', 'Units', 'Items', 'Total', 'Currency', 'Discount', 'Discount code'], rows));
   });
 
   app.get<{ Params: { number: string } }>('/admin/orders/:number', view, async (req, reply) => orderPage(req, reply, req.params.number));

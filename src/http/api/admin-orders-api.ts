@@ -51,6 +51,8 @@ const orderDetailSchema = z.object({
   }),
   shippingMethod: z.string(),
   subtotal: moneySchema,
+  discount: moneySchema.describe('Taken off the goods by the discount'),
+  discountCode: z.string().nullable().describe("The discount code used, or the automatic promotion's name"),
   shipping: moneySchema,
   tax: moneySchema,
   /** How `tax` was made up: the part on shipping, and each taxing authority's share. */
@@ -140,6 +142,8 @@ function detailJson(d: OrderDetail): z.infer<typeof orderDetailSchema> {
     shippingAddress: { ...order.shippingAddress, line2: order.shippingAddress.line2 || undefined },
     shippingMethod: order.shippingMethod,
     subtotal: money(order.subtotal, c),
+    discount: money(order.discount, c),
+    discountCode: order.discountCode,
     shipping: money(order.shipping, c),
     tax: money(order.tax, c),
     taxBreakdown: {

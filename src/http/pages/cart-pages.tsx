@@ -4,8 +4,9 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { addItem, createCart, getCartView, removeItem, setQuantity, type CartView, type TotalsChoice } from '../../domain/cart/cart-service.ts';
+import { addItem, applyDiscountCode, createCart, getCartView, removeDiscountCode, removeItem, setQuantity, type CartView, type TotalsChoice } from '../../domain/cart/cart-service.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
+import { formatMoney } from '../../domain/shared/money.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
 import { CART_COUNT_COOKIE, sendPage } from './visitor.ts';
@@ -25,13 +26,14 @@ export function cartIdOf(req: FastifyRequest): string | undefined {
 
 /**
  * The visitor's open cart, or undefined (no cookie, unknown id, or already an order;
- * `includeOrdered` keeps the last, for a repeated checkout that must get its first answer).
+ * `includeOrdered` keeps the last, for a repeated checkout that must get its first answer;
+ * `email`, once the checkout form gives it, counts the per-customer caps of discounts).
  */
-export async function openCart(ctx: AppContext, req: FastifyRequest, choice: TotalsChoice = {}, includeOrdered = false): Promise<CartView | undefined> {
+export async function openCart(ctx: AppContext, req: FastifyRequest, choice: TotalsChoice = {}, includeOrdered = false, email?: string): Promise<CartView | undefined> {
   const id = cartIdOf(req);
   if (!id) return undefined;
   try {
-    const view = await getCartView(ctx.db, ctx.settings(), id, choice);
+    const view = await getCartView(ctx.db, ctx.settings(), id, choice, { now: ctx.clock.now(), ...(email ? { email } : {}) });
     return view.orderId && !includeOrdered ? undefined : view;
   } catch (err) {
     if (err instanceof DomainError && err.code === 'not_found') return undefined;
@@ -72,6 +74,7 @@ const sku = z.string().trim().min(1).max(64);
 const addForm = z.object({ sku, quantity: z.coerce.number().int().min(1).max(999) });
 const updateForm = z.object({ sku, quantity: z.coerce.number().int().min(0).max(999) });
 const removeForm = z.object({ sku });
+const discountForm = z.object({ code: z.string().max(64).catch('') });
 
 /** Refusals a shopper can act on become the cart page's message; anything else is a real error. */
 const SHOPPER_ERRORS = new Set(['out_of_stock', 'validation_failed', 'not_found', 'conflict']);
@@ -140,6 +143,27 @@ export async function cartPages(app: FastifyInstance, { ctx }: { ctx: AppContext
       () => removeItem(ctx, cart.id, form.data.sku),
       () => `Removed ${name} from your cart.`,
     );
+  });
+
+  app.post('/cart/discount', { preHandler: sameOriginOnly, schema: { hide: true } }, async (req, reply) => {
+    const form = discountForm.parse(req.body ?? {});
+    const cart = await openCart(ctx, req);
+    if (!cart) return back(reply);
+    return change(
+      req,
+      reply,
+      () => applyDiscountCode(ctx, cart.id, form.code ?? ''),
+      (v) =>
+        v.discount?.code
+          ? `Discount code ${v.discount.code.toUpperCase()} applied: you save ${formatMoney(v.discount.amount, v.currency)}.`
+          : `The code ${form.code.trim().toUpperCase()} is on your cart, but ${v.discount?.label ?? 'another promotion'} saves you more, so that applies instead.`,
+    );
+  });
+
+  app.post('/cart/discount/remove', { preHandler: sameOriginOnly, schema: { hide: true } }, async (req, reply) => {
+    const cart = await openCart(ctx, req);
+    if (!cart) return back(reply);
+    return change(req, reply, () => removeDiscountCode(ctx, cart.id), () => 'Discount code removed.');
   });
 
   app.get('/cart', { schema: { hide: true } }, async (req, reply) => {

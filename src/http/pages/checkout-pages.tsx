@@ -13,6 +13,7 @@ import { signedInContacts } from './customer-session.ts';
 import type { CartView } from '../../domain/cart/cart-service.ts';
 import { parseCheckoutInput, type CheckoutInput } from '../../domain/checkout/checkout-input.ts';
 import { startCheckout } from '../../domain/checkout/checkout-service.ts';
+import { codeRefused } from '../../domain/discounts/discount-service.ts';
 import { settlePayment, type Settlement } from '../../domain/checkout/place-order.ts';
 import type { CheckoutSnapshot } from '../../domain/checkout/checkout-snapshot.ts';
 import { payments } from '../../db/schema.ts';
@@ -171,7 +172,8 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     const choice = { shippingMethod: form.shippingMethod === 'express' ? ('express' as const) : ('standard' as const), state: state && isUsState(state) ? state : undefined };
     // The Payment Element's script asks for the session as JSON; a plain form post is redirected.
     const wantsJson = form.ui === 'embedded' && String(req.headers.accept ?? '').includes('application/json');
-    const view = await openCart(ctx, req, choice, true);
+    // With the email, so an automatic promotion this customer already used is left out of the total shown.
+    const view = await openCart(ctx, req, choice, true, values.email?.trim());
     if (!view || view.lines.length === 0) return toCart(reply);
     // A repeat of a submission that already opened a session (or placed the order) gets startCheckout's stored answer.
     const repeat = view.orderId !== null;
@@ -186,6 +188,13 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
       const errors = formErrors((err.details as { fields: FieldErrors }).fields);
       if (wantsJson) return reply.code(422).send({ error: { code: 'validation_failed', message: 'Some fields need attention.', details: { fields: errors } } });
       return page(req, reply, { view, values, errors }, 422);
+    }
+
+    // The cart's code, refused now that the email is known (used with it already): say that, not "your total changed".
+    if (!repeat && view.discountProblem) {
+      const refused = codeRefused(view.discountProblem);
+      if (wantsJson) return reply.code(422).send({ error: { code: refused.code, message: refused.message, details: refused.details } });
+      return page(req, reply, { view, values, errors: {}, alert: { title: 'Your discount code cannot be used', text: refused.message } }, 422);
     }
 
     // The shopper pays the total they saw. Without JavaScript the summary could not follow a
@@ -213,7 +222,10 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
       // Prices or stock may have moved: show the cart as it is now.
       const now = (await openCart(ctx, req, choice)) ?? view;
       if (err.code === 'validation_failed') {
-        return page(req, reply, { view: now, values, errors: formErrors((err.details as { fields: FieldErrors }).fields) }, 422);
+        const fields = (err.details as { fields: FieldErrors }).fields;
+        // The cart's code, refused now that the email is known: the cart is where it is removed.
+        const alert = fields.discountCode ? { title: 'Your discount code cannot be used', text: err.message } : undefined;
+        return page(req, reply, { view: now, values, errors: formErrors(fields), alert }, 422);
       }
       return page(req, reply, { view: now, values, errors: {}, alert: alertFor(err) }, STATUS[err.code]);
     }
@@ -271,7 +283,7 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     const choice = { shippingMethod: q.shippingMethod, state: state && isUsState(state) ? state : undefined };
     const view = await openCart(ctx, req, choice);
     if (!view) return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send('');
-    const html = render(<CheckoutTotals totals={view.totals} settings={ctx.settings()} currency={view.currency} shippingMethod={choice.shippingMethod} state={choice.state} />);
+    const html = render(<CheckoutTotals totals={view.totals} settings={ctx.settings()} currency={view.currency} shippingMethod={choice.shippingMethod} state={choice.state} discountLabel={view.discount?.label} />);
     return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
   });
 

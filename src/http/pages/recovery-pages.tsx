@@ -58,7 +58,7 @@ export async function recoveryPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     } else if (restored.ordered) {
       flashTo(req, reply, { kind: 'ok', text: 'That cart has already been ordered: look for its confirmation email. Your cart on this device is as you left it.' });
     } else {
-      const view = await getCartView(ctx.db, ctx.settings(), restored.cartId);
+      const view = await getCartView(ctx.db, ctx.settings(), restored.cartId, {}, { now: ctx.clock.now() });
       rememberCart(req, reply, view);
       const text = restored.changes.length ? `Your cart is back. Since you left: ${restored.changes.join(' ')}` : 'Your cart is back, just as you left it.';
       flashTo(req, reply, { kind: 'ok', text });

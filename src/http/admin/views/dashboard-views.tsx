@@ -86,6 +86,38 @@ export function DashboardView({ d, staffName, canSeeOrders, nexus }: DashboardDa
         </p>
       </section>
 
+      <section class="panel" aria-labelledby="discounts-title">
+        <h2 id="discounts-title">Discounts this week</h2>
+        <p>
+          <span class="stat-value">{formatMoney(d.discounts.amount, 'USD')}</span> given on {d.discounts.orders} {d.discounts.orders === 1 ? 'order' : 'orders'}.
+        </p>
+        {d.discounts.top.length ? (
+          <table class="table">
+            <caption class="visually-hidden">Discounts used most this week</caption>
+            <thead>
+              <tr>
+                <th scope="col">Top codes</th>
+                <th scope="col" class="num">
+                  Orders
+                </th>
+                <th scope="col" class="num">
+                  Given
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.discounts.top.map((x) => (
+                <tr>
+                  <td>{x.name}</td>
+                  <td class="num">{x.orders}</td>
+                  <td class="num">{formatMoney(x.amount, 'USD')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+
       {nexus ? <NexusPanel states={nexus} currency={d.today.currency} /> : null}
 
       <section class="panel" aria-labelledby="perday-title">

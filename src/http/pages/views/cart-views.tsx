@@ -4,7 +4,7 @@ import { MAX_PER_LINE } from '../../../domain/cart/cart-service.ts';
 import { amountToFreeShipping } from '../../../domain/checkout/shipping-rates.ts';
 import type { StoreSettings } from '../../../domain/settings/store-settings.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
-import { TotalsList } from './parts.tsx';
+import { discountRows, TotalsList } from './parts.tsx';
 
 export type Flash = { kind: 'ok' | 'error'; text: string };
 
@@ -46,7 +46,8 @@ export function CartPageView({ view, settings, flash }: { view: CartView | undef
   }
   const c = view.currency;
   const t = view.totals;
-  const toFree = amountToFreeShipping(settings, { subtotal: t.subtotal, grams: t.grams, state: view.state });
+  // A free-shipping discount already ships the order free: no "add $X more" then.
+  const toFree = view.discount?.kind === 'free_shipping' ? undefined : amountToFreeShipping(settings, { subtotal: t.subtotal, grams: t.grams, state: view.state });
   const blocked = view.lines.some((l) => l.quantity > l.available);
   return (
     <>
@@ -68,6 +69,7 @@ export function CartPageView({ view, settings, flash }: { view: CartView | undef
           <TotalsList
             rows={[
               [`Subtotal (${view.itemCount} ${view.itemCount === 1 ? 'item' : 'items'})`, formatMoney(t.subtotal, c)],
+              ...discountRows(t.discount, view.discount?.label, (n) => formatMoney(n, c)),
               [`Shipping (${settings.shipping.methods.standard.label.toLowerCase()})`, t.shipping === 0 ? 'Free' : formatMoney(t.shipping, c)],
               ['Sales tax', <span class="muted">At checkout</span>],
             ]}
@@ -78,6 +80,7 @@ export function CartPageView({ view, settings, flash }: { view: CartView | undef
           ) : t.freeShipping ? (
             <p class="hint">Your order ships free with standard shipping.</p>
           ) : null}
+          <DiscountForm view={view} />
           {blocked ? (
             <p class="field-error" role="alert">
               Some items are short of stock. Lower their quantity or remove them to check out.
@@ -92,6 +95,43 @@ export function CartPageView({ view, settings, flash }: { view: CartView | undef
         </aside>
       </div>
     </>
+  );
+}
+
+/** The code field: "Apply" puts a code on the cart, "Remove" takes it off (plain forms, no script needed). */
+function DiscountForm({ view }: { view: CartView }) {
+  const problem = view.discountProblem;
+  if (view.discountCode) {
+    return (
+      <div class={`discount-code${problem ? ' field invalid' : ''}`}>
+        <form method="post" action="/cart/discount/remove" class="discount-applied">
+          <p id="discount-status">
+            Discount code <strong>{view.discountCode.toUpperCase()}</strong>
+            {view.discount?.code ? ' applied' : problem ? '' : ': another promotion saves you more and applies instead'}
+          </p>
+          <button type="submit" class="linklike" aria-describedby="discount-status">
+            Remove
+          </button>
+        </form>
+        {problem ? (
+          <p class="field-error" id="discount-error" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+  return (
+    <form method="post" action="/cart/discount" class="discount-code">
+      {view.discount ? <p class="hint">{view.discount.label} is applied to your cart.</p> : null}
+      <label for="discount-code">Discount code</label>
+      <div class="discount-row">
+        <input id="discount-code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck={false} maxLength={32} />
+        <button type="submit" class="secondary">
+          Apply
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -10,7 +10,7 @@ import { formatMoney } from '../../../domain/shared/money.ts';
 import { cardLabel } from '../../../emails/content.ts';
 import { formatPhone, telHref } from '../../../domain/shared/phone.ts';
 import { optionsText } from './cart-views.tsx';
-import { FieldError, TotalsList } from './parts.tsx';
+import { discountRows, FieldError, TotalsList } from './parts.tsx';
 
 /** The checkout form's fields, as typed. There is no card field: the card is entered on the payment provider's page or field. */
 export const CHECKOUT_FIELDS = ['email', 'phone', 'name', 'line1', 'line2', 'city', 'state', 'postalCode', 'shippingMethod'] as const;
@@ -137,7 +137,21 @@ function ShippingMethods({ settings, totals, values, errors, currency }: { setti
 }
 
 /** The totals list; also served alone (GET /checkout/summary) when the shopper changes state or method. */
-export function CheckoutTotals({ totals: t, settings, currency, shippingMethod, state }: { totals: Totals; settings: StoreSettings; currency: string; shippingMethod: 'standard' | 'express'; state?: string }) {
+export function CheckoutTotals({
+  totals: t,
+  settings,
+  currency,
+  shippingMethod,
+  state,
+  discountLabel,
+}: {
+  totals: Totals;
+  settings: StoreSettings;
+  currency: string;
+  shippingMethod: 'standard' | 'express';
+  state?: string;
+  discountLabel?: string;
+}) {
   const known = state && isUsState(state);
   return (
     <TotalsList
@@ -146,6 +160,7 @@ export function CheckoutTotals({ totals: t, settings, currency, shippingMethod, 
       aria-live="polite"
       rows={[
         ['Subtotal', formatMoney(t.subtotal, currency)],
+        ...discountRows(t.discount, discountLabel, (c) => formatMoney(c, currency)),
         [`Shipping (${settings.shipping.methods[shippingMethod].label})`, t.shipping === 0 ? 'Free' : formatMoney(t.shipping, currency)],
         [
           known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)}${t.shippingTax > 0 ? ', shipping included' : ''})` : 'Sales tax',
@@ -261,7 +276,7 @@ export function CheckoutPageView(p: CheckoutPageProps) {
           <p class="edit-cart">
             <a href="/cart">Edit cart</a>
           </p>
-          <CheckoutTotals totals={view.totals} settings={settings} currency={currency} shippingMethod={method} state={values.state?.toUpperCase()} />
+          <CheckoutTotals totals={view.totals} settings={settings} currency={currency} shippingMethod={method} state={values.state?.toUpperCase()} discountLabel={view.discount?.label} />
           <input type="hidden" name="shownTotal" value={String(view.totals.total)} data-shown-total />
           <button type="submit" class="place-order">
             Place order
@@ -353,6 +368,7 @@ export function ConfirmationView({ r, settings, trackHref }: { r: OrderReceipt; 
             <TotalsList
               rows={[
                 ['Subtotal', m(r.totals.subtotal)],
+                ...discountRows(r.totals.discount, r.discountCode, m),
                 [`Shipping (${method?.label ?? r.shippingMethod})`, r.totals.shipping === 0 ? 'Free' : m(r.totals.shipping)],
                 ['Sales tax', m(r.totals.tax)],
               ]}

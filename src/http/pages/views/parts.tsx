@@ -42,6 +42,13 @@ export function PhotosField({ error, children }: { error?: string; children: Com
 export type TotalsRow = [label: ComponentChildren, amount: ComponentChildren];
 
 /**
+ * The discount's row: "Discount (SPRING10)" "−$4.50", or "Free shipping" for a discount that
+ * took nothing off the goods (a labelled discount of 0 can only be free shipping); none without one.
+ */
+export const discountRows = (amount: number, label: string | null | undefined, money: (cents: number) => string): TotalsRow[] =>
+  amount > 0 ? [[`Discount${label ? ` (${label})` : ''}`, `−${money(amount)}`]] : label ? [[`Discount (${label})`, 'Free shipping']] : [];
+
+/**
  * The totals under a cart's or an order's lines (subtotal, shipping, tax, then the total set
  * apart). Each caller words its own rows. Other attributes (e.g. the checkout's data-* hooks
  * and aria-live) go on the block itself.

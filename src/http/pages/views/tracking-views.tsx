@@ -11,7 +11,7 @@ import { CARRIER_EVENT_LABELS, isCarrierEventStatus } from '../../../domain/ship
 import { DELIVERY_PROBLEMS, MAX_PROBLEM_PHOTOS, PROBLEM_DESCRIPTION_MAX, PROBLEM_PHOTO_MAX_BYTES } from '../../../domain/support/delivery-problem.ts';
 import type { OrderStatus } from '../../../domain/orders/order-states.ts';
 import type { ShipmentView, TrackingView } from '../../../domain/tracking/tracking-view.ts';
-import { FieldError, PhotosField, TotalsList } from './parts.tsx';
+import { discountRows, FieldError, PhotosField, TotalsList } from './parts.tsx';
 import { estimateText, Time } from './shop-time.tsx';
 import { Cases, Refunds, Requests, Returns } from './tracking-aftersales-views.tsx';
 
@@ -257,6 +257,7 @@ function Items({ view }: { view: TrackingView }) {
       <TotalsList
         rows={[
           ['Subtotal', money(view.totals.subtotal)],
+          ...discountRows(view.totals.discount, view.discountCode, money),
           ['Shipping', view.totals.shipping ? money(view.totals.shipping) : 'Free'],
           ['Tax', money(view.totals.tax)],
         ]}

@@ -1,6 +1,6 @@
 // What was bought: one row per line, then the order's totals.
 import { formatMoney } from '../../../../domain/shared/money.ts';
-import { TotalsList } from '../../../pages/views/parts.tsx';
+import { discountRows, TotalsList } from '../../../pages/views/parts.tsx';
 import { humanize, optionsText } from '../display.tsx';
 import type { PanelProps } from './order-page-data.ts';
 
@@ -38,7 +38,10 @@ export function Items({ detail }: PanelProps) {
                 </td>
                 <td class="num qty">{i.quantity}</td>
                 <td class="num">{formatMoney(i.unitPrice, order.currency)}</td>
-                <td class="num">{formatMoney(i.lineTotal, order.currency)}</td>
+                <td class="num">
+                  {formatMoney(i.lineTotal, order.currency)}
+                  {i.discount ? <span class="sub">−{formatMoney(i.discount, order.currency)} discount</span> : null}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -47,6 +50,7 @@ export function Items({ detail }: PanelProps) {
       <TotalsList
         rows={[
           ['Subtotal', formatMoney(order.subtotal, order.currency)],
+          ...discountRows(order.discount, order.discountCode, (c) => formatMoney(c, order.currency)),
           [`Shipping (${humanize(order.shippingMethod)})`, formatMoney(order.shipping, order.currency)],
           ['Tax', formatMoney(order.tax, order.currency)],
           // Each authority's share, and the part charged on shipping, as filed.

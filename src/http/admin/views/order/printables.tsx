@@ -1,6 +1,7 @@
 // The printable sheets for one order: the pick list (warehouse) and the packing slip (in the parcel).
 import type { OrderDetail } from '../../../../domain/orders/order-queries.ts';
 import type { StoreSettings } from '../../../../domain/settings/store-settings.ts';
+import { formatMoney } from '../../../../domain/shared/money.ts';
 import { humanize, optionsText, when } from '../display.tsx';
 
 type PrintData = { detail: OrderDetail; settings: StoreSettings; now: Date; timeZone: string };
@@ -125,6 +126,13 @@ export function PackingSlipView(d: PrintData) {
           ))}
         </tbody>
       </table>
+      {order.discountCode ? (
+        // The slip shows no prices, but a gift or a price question often turns on the discount.
+        <p class="slip-discount">
+          Discount applied: <strong>{order.discountCode}</strong>
+          {order.discount > 0 ? ` (you saved ${formatMoney(order.discount, order.currency)})` : ' (free shipping)'}
+        </p>
+      ) : null}
       <section class="slip-note">
         <h2>When your parcel arrives</h2>
         <p>
