@@ -35,7 +35,7 @@ describe('back-office sign-in in a browser', { skip: BROWSER_SKIP }, () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     assert.match(await page.locator('.admin-top').innerText(), /Olive Owner\s+OWNER/i);
     const nav = await page.getByRole('navigation', { name: 'Back office' }).getByRole('link').allInnerTexts();
-    assert.deepEqual(nav, ['Dashboard', 'Orders', 'Support', 'Returns', 'Catalog', 'Stock', 'Mail', 'Notifications', 'Webhooks', 'Staff', 'Settings', 'Backups']);
+    assert.deepEqual(nav, ['Dashboard', 'Orders', 'Support', 'Returns', 'Catalog', 'Stock', 'Discounts', 'Mail', 'Notifications', 'Webhooks', 'Staff', 'Settings', 'Backups']);
     assert.equal(await page.getByRole('link', { name: 'Dashboard' }).getAttribute('aria-current'), 'page');
     // The dashboard's content belongs to the dashboard's own test; the shell is checked with axe on the account page.
     await screenshot(page, 'admin-shell');
