@@ -30,7 +30,7 @@ describe('sales tax in a browser', { skip: BROWSER_SKIP }, () => {
     await page.getByLabel('State').selectOption('WV');
     await page.getByLabel('ZIP code').fill('26101');
     // $24.00 mug + $6.95 shipping; 6% of both is $1.44 + $0.42.
-    await page.locator('[data-checkout-totals]', { hasText: 'Sales tax (WV, 6%, shipping included)' }).waitFor();
+    await page.locator('[data-checkout-totals]', { hasText: 'Sales tax (WV, 6%) on goods and shipping' }).waitFor();
     const totals = await page.locator('[data-checkout-totals]').innerText();
     assert.match(totals, /\$1\.86/);
     assert.match(totals, /\$32\.81/);

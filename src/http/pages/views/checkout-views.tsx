@@ -163,7 +163,7 @@ export function CheckoutTotals({
         ...discountRows(t.discount, discountLabel, (c) => formatMoney(c, currency)),
         [`Shipping (${settings.shipping.methods[shippingMethod].label})`, t.shipping === 0 ? 'Free' : formatMoney(t.shipping, currency)],
         [
-          known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)}${t.shippingTax > 0 ? ', shipping included' : ''})` : 'Sales tax',
+          known && t.taxRateBp > 0 ? `Sales tax (${state}, ${percent(t.taxRateBp)})${t.shippingTax > 0 ? ' on goods and shipping' : ''}` : 'Sales tax',
           known ? formatMoney(t.tax, currency) : <span class="muted">Depends on state</span>,
         ],
       ]}
