@@ -43,7 +43,7 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(res.statusCode, 200);
       const p = res.json();
       assert.equal(p.variants.length, 2);
-      assert.deepEqual(p.variants[1], { sku: 'LAMP-2', options: { colour: 'Rust' }, price: { amount: 5500, currency: 'USD' }, stock: 2 });
+      assert.deepEqual(p.variants[1], { sku: 'LAMP-2', options: { colour: 'Rust' }, price: { amount: 5500, currency: 'USD' }, stock: 2, weightGrams: null, dimensionsMm: null });
       assert.equal(p.specifications[0].name, 'Material');
       assert.equal(p.images.length, 1);
       const img = await t.app.inject(p.images[0].url);

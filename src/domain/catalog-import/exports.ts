@@ -10,14 +10,14 @@ const dollars = (c: number | null) => (c === null ? '' : (c / 100).toFixed(2));
 
 export async function productExport(conn: Conn): Promise<{ header: string[]; rows: (string | number)[][] }> {
   const list = await conn
-    .select({ handle: products.slug, name: products.name, category: categories.slug, description: products.description, sku: variants.sku, options: variants.options, price: variants.price, compareAt: variants.compareAtPrice, stock: variants.stock })
+    .select({ handle: products.slug, name: products.name, category: categories.slug, description: products.description, sku: variants.sku, options: variants.options, price: variants.price, compareAt: variants.compareAtPrice, stock: variants.stock, weightGrams: variants.weightGrams, lengthMm: variants.lengthMm, widthMm: variants.widthMm, heightMm: variants.heightMm })
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
     .innerJoin(categories, eq(categories.id, products.categoryId))
     .orderBy(asc(products.slug), asc(variants.position));
   return {
     header: [...CASANOVA_COLUMNS],
-    rows: list.map((v) => [v.handle, v.name, v.category, v.description, v.sku, Object.entries(v.options).map(([k, val]) => `${k}=${val}`).join(';'), dollars(v.price), dollars(v.compareAt), v.stock]),
+    rows: list.map((v) => [v.handle, v.name, v.category, v.description, v.sku, Object.entries(v.options).map(([k, val]) => `${k}=${val}`).join(';'), dollars(v.price), dollars(v.compareAt), v.stock, v.weightGrams ?? '', v.lengthMm ?? '', v.widthMm ?? '', v.heightMm ?? '']),
   };
 }
 

@@ -6,15 +6,15 @@
 import { parse } from 'csv-parse/sync';
 import { shopifyRows, SHOPIFY_REQUIRED } from './shopify-rows.ts';
 import { woocommerceRows, WOOCOMMERCE_REQUIRED } from './woocommerce-rows.ts';
-import { finish, type Cells, type ParsedRow } from './import-fields.ts';
+import { finish, measure, type Cells, type ParsedRow } from './import-fields.ts';
 
 export type { ImportRow, ParsedRow } from './import-fields.ts';
 
 export type ImportFormat = 'casanova' | 'shopify' | 'woocommerce';
 export type ParsedFile = { format: ImportFormat; rows: ParsedRow[] };
 
-/** Casanova's own columns, in export order. */
-export const CASANOVA_COLUMNS = ['handle', 'name', 'category', 'description', 'sku', 'options', 'price', 'compare_at_price', 'stock'] as const;
+/** Casanova's own columns, in export order; the parcel columns (grams, millimetres) may be left out of a file. */
+export const CASANOVA_COLUMNS = ['handle', 'name', 'category', 'description', 'sku', 'options', 'price', 'compare_at_price', 'stock', 'weight_grams', 'length_mm', 'width_mm', 'height_mm'] as const;
 
 export class ImportFileError extends Error {}
 
@@ -62,5 +62,19 @@ function casanovaRow({ line, get }: Cells): ParsedRow {
     options[(k ?? '').trim()] = v.join('=').trim();
   }
   const handle = get('handle').toLowerCase();
-  return finish(line, { handle, name: get('name'), description: get('description'), category: get('category'), sku: get('sku').toUpperCase(), options, price: get('price'), compareAt: get('compare_at_price'), stock: get('stock'), active: true, images: [] });
+  return finish(line, {
+    handle,
+    name: get('name'),
+    description: get('description'),
+    category: get('category'),
+    sku: get('sku').toUpperCase(),
+    options,
+    price: get('price'),
+    compareAt: get('compare_at_price'),
+    stock: get('stock'),
+    weightGrams: measure(get('weight_grams'), 1, 'The weight'),
+    dimensions: (['length_mm', 'width_mm', 'height_mm'] as const).map((c) => measure(get(c), 1, `The ${c.replace('_mm', '')}`)),
+    active: true,
+    images: [],
+  });
 }

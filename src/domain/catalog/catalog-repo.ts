@@ -28,6 +28,9 @@ export type VariantView = {
   price: Money;
   compareAtPrice?: Money;
   stock: number;
+  /** One unit's shipping weight and size, when recorded (the API and the shopping feed show them). */
+  weightGrams: number | null;
+  dimensionsMm: { length: number; width: number; height: number } | null;
 };
 
 export type ProductDetail = {
@@ -171,6 +174,8 @@ export async function getProduct(conn: Conn, slug: string): Promise<ProductDetai
       price: { amount: v.price, currency: v.currency },
       compareAtPrice: v.compareAtPrice != null && v.compareAtPrice > v.price ? { amount: v.compareAtPrice, currency: v.currency } : undefined,
       stock: v.stock,
+      weightGrams: v.weightGrams,
+      dimensionsMm: v.lengthMm && v.widthMm && v.heightMm ? { length: v.lengthMm, width: v.widthMm, height: v.heightMm } : null,
     })),
   };
 }

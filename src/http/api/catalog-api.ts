@@ -24,7 +24,16 @@ const detail = z.object({
   images: z.array(z.object({ url: z.string(), thumbUrl: z.string(), alt: z.string(), width: z.number(), height: z.number() })),
   specifications: z.array(z.object({ name: z.string(), value: z.string() })),
   variants: z.array(
-    z.object({ sku: z.string(), options: z.record(z.string(), z.string()), price: moneySchema, compareAtPrice: moneySchema.optional(), stock: z.number().int() }),
+    z.object({
+      sku: z.string(),
+      options: z.record(z.string(), z.string()),
+      price: moneySchema,
+      compareAtPrice: moneySchema.optional(),
+      stock: z.number().int(),
+      /** One unit's shipping weight and size, when recorded. */
+      weightGrams: z.number().int().nullable(),
+      dimensionsMm: z.object({ length: z.number().int(), width: z.number().int(), height: z.number().int() }).nullable(),
+    }),
   ),
 });
 
