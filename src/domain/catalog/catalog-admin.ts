@@ -2,7 +2,7 @@
 // and images. Every change is one transaction that locks the product row (two people
 // editing one product take turns), validates with field errors named after the form
 // fields, and announces a catalog change so every instance drops its cached pages.
-import { asc, count, eq, ilike, max, or, sql } from 'drizzle-orm';
+import { asc, count, eq, max } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
 import { categories, orderItems, productImages, products, variants, type Specification } from '../../db/schema.ts';
@@ -11,6 +11,7 @@ import { adjustStock, MAX_STOCK } from '../inventory/inventory-service.ts';
 import { announceChange } from '../shared/change-bus.ts';
 import { DomainError, notFound, validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { imageBlobKey, IMAGE_SIZES, storeImage } from '../storage/images.ts';
+import { isUuid, type AdminImage } from './catalog-admin-queries.ts';
 import { imageUrl } from './catalog-repo.ts';
 import { claimSlug, recordSlugChange } from './slug-redirects.ts';
 
@@ -38,31 +39,6 @@ export type VariantInput = {
   compareAtPrice: number | null;
 } & ParcelInput;
 
-export type AdminProductRow = {
-  id: string;
-  slug: string;
-  name: string;
-  categoryName: string;
-  active: boolean;
-  featured: boolean;
-  variantCount: number;
-  stock: number;
-  minPrice: number | null;
-  maxPrice: number | null;
-  thumbUrl: string | null;
-  updatedAt: Date;
-};
-
-export type AdminVariant = typeof variants.$inferSelect & { sold: boolean };
-export type AdminImage = { id: string; alt: string; width: number; height: number; position: number; url: string; thumbUrl: string };
-
-export type AdminProduct = Omit<typeof products.$inferSelect, 'categoryId'> & {
-  categorySlug: string;
-  categoryName: string;
-  variants: AdminVariant[];
-  images: AdminImage[];
-};
-
 export const MAX_SPECIFICATIONS = 30;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SKU = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
@@ -79,88 +55,6 @@ export const slugify = (s: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 80)
     .replace(/-+$/, '');
-
-// ---------------------------------------------------------------- reading
-
-/** Every product, hidden ones included, with a search over name, slug, SKU and category. */
-export async function listAdminProducts(conn: Conn, query: { q?: string; page: number; limit: number }): Promise<{ items: AdminProductRow[]; total: number }> {
-  const q = query.q?.trim();
-  const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const where = like
-    ? or(
-        ilike(products.name, like),
-        ilike(products.slug, like),
-        ilike(categories.name, like),
-        sql`exists (select 1 from ${variants} where ${variants.productId} = ${products.id} and ${variants.sku} ilike ${like})`,
-      )
-    : undefined;
-  const list = await conn
-    .select({
-      id: products.id,
-      slug: products.slug,
-      name: products.name,
-      categoryName: categories.name,
-      active: products.active,
-      featured: products.featured,
-      updatedAt: products.updatedAt,
-      variantCount: sql<number>`(select count(*)::int from ${variants} where ${variants.productId} = ${products.id})`,
-      stock: sql<number>`(select coalesce(sum(${variants.stock}), 0)::int from ${variants} where ${variants.productId} = ${products.id})`,
-      minPrice: sql<number | null>`(select min(${variants.price}) from ${variants} where ${variants.productId} = ${products.id})`,
-      maxPrice: sql<number | null>`(select max(${variants.price}) from ${variants} where ${variants.productId} = ${products.id})`,
-      imageKey: sql<string | null>`(select ${productImages.imageKey} from ${productImages} where ${productImages.productId} = ${products.id} order by ${productImages.position} limit 1)`,
-    })
-    .from(products)
-    .innerJoin(categories, eq(categories.id, products.categoryId))
-    .where(where)
-    .orderBy(asc(products.name), asc(products.slug))
-    .limit(query.limit)
-    .offset((query.page - 1) * query.limit);
-  const [total] = await conn.select({ n: count() }).from(products).innerJoin(categories, eq(categories.id, products.categoryId)).where(where);
-  return {
-    total: Number(total?.n ?? 0),
-    items: list.map(({ imageKey, ...p }) => ({
-      ...p,
-      variantCount: Number(p.variantCount),
-      stock: Number(p.stock),
-      minPrice: p.minPrice === null ? null : Number(p.minPrice),
-      maxPrice: p.maxPrice === null ? null : Number(p.maxPrice),
-      thumbUrl: imageKey ? imageUrl(imageKey, 'thumb') : null,
-    })),
-  };
-}
-
-/** One product with all its variants (and whether each was ever ordered) and images. */
-export async function getAdminProduct(conn: Conn, id: string): Promise<AdminProduct> {
-  if (!isUuid(id)) throw notFound('Product');
-  const [row] = await conn
-    .select({ product: products, categorySlug: categories.slug, categoryName: categories.name })
-    .from(products)
-    .innerJoin(categories, eq(categories.id, products.categoryId))
-    .where(eq(products.id, id));
-  if (!row) throw notFound('Product');
-  const vars = await conn
-    .select({ variant: variants, sold: sql<boolean>`exists (select 1 from ${orderItems} where ${orderItems.variantId} = ${variants.id})` })
-    .from(variants)
-    .where(eq(variants.productId, id))
-    .orderBy(asc(variants.position), asc(variants.sku));
-  const imgs = await conn.select().from(productImages).where(eq(productImages.productId, id)).orderBy(asc(productImages.position), asc(productImages.id));
-  const { categoryId: _, ...product } = row.product;
-  return {
-    ...product,
-    categorySlug: row.categorySlug,
-    categoryName: row.categoryName,
-    variants: vars.map((v) => ({ ...v.variant, sold: Boolean(v.sold) })),
-    images: imgs.map((i) => ({
-      id: i.id,
-      alt: i.alt,
-      width: i.width,
-      height: i.height,
-      position: i.position,
-      url: imageUrl(i.imageKey, 'large'),
-      thumbUrl: imageUrl(i.imageKey, 'thumb'),
-    })),
-  };
-}
 
 // ---------------------------------------------------------------- products
 
@@ -438,8 +332,6 @@ async function productOfImage(conn: Conn, imageId: string): Promise<string> {
 }
 
 // ---------------------------------------------------------------- shared
-
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
  * Runs a change to one product: locks its row (concurrent edits of one product take turns),

@@ -3,7 +3,8 @@
 // submitted text → the domain's input. What cannot even be read (a price of "6.9.5") is
 // reported here by field; everything else the domain validates.
 import type { Specification } from '../../db/schema.ts';
-import type { AdminProduct, AdminVariant, ProductInput, VariantInput } from '../../domain/catalog/catalog-admin.ts';
+import type { ProductInput, VariantInput } from '../../domain/catalog/catalog-admin.ts';
+import type { AdminProduct, AdminVariant } from '../../domain/catalog/catalog-admin-queries.ts';
 import { PARCEL_FIELDS, type ParcelInput } from '../../domain/catalog/parcel-fields.ts';
 import { text, type FormErrors, type FormValues } from './views/form.tsx';
 

@@ -8,8 +8,6 @@ import {
   addVariant,
   createProduct,
   deleteImage,
-  getAdminProduct,
-  listAdminProducts,
   moveImage,
   productProblems,
   removeVariant,
@@ -18,6 +16,7 @@ import {
   updateVariant,
   variantProblems,
 } from '../../domain/catalog/catalog-admin.ts';
+import { getAdminProduct, listAdminProducts } from '../../domain/catalog/catalog-admin-queries.ts';
 import { listCategories } from '../../domain/catalog/catalog-repo.ts';
 import { MAX_UPLOAD_BYTES } from '../../domain/storage/images.ts';
 import { DomainError } from '../../domain/shared/errors.ts';

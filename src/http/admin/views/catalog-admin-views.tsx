@@ -2,7 +2,7 @@
 // with its details and specifications, variants and pictures. Every form works without
 // JavaScript; each section posts on its own and a refused one comes back with its errors.
 import type { VNode } from 'preact';
-import type { AdminProduct, AdminProductRow } from '../../../domain/catalog/catalog-admin.ts';
+import type { AdminProduct, AdminProductRow } from '../../../domain/catalog/catalog-admin-queries.ts';
 import type { Category } from '../../../domain/catalog/catalog-repo.ts';
 import { MAX_UPLOAD_BYTES } from '../../../domain/storage/images.ts';
 import { formatMoney } from '../../../domain/shared/money.ts';
