@@ -31,6 +31,7 @@ import { taxReportPages } from './http/admin/tax-report-pages.tsx';
 import { orderEditPages } from './http/admin/order-edit-pages.tsx';
 import { phoneOrderPages } from './http/admin/phone-order-pages.tsx';
 import { payLinkPages } from './http/pages/pay-link-pages.tsx';
+import { payChangesPages } from './http/pages/pay-changes-pages.tsx';
 import { adminStaffPages } from './http/admin/staff-pages.tsx';
 import { adminSettingsPages } from './http/admin/settings-pages.tsx';
 import { adminPackageSettingsPages } from './http/admin/package-settings-pages.tsx';
@@ -147,6 +148,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(cartPages, { ctx });
   await app.register(checkoutPages, { ctx });
   await app.register(payLinkPages, { ctx });
+  await app.register(payChangesPages, { ctx });
   // Payments: the providers' signed webhooks and the sandbox's stand-in payment page.
   await app.register(paymentWebhooksApi(ctx), { prefix: '/api/v1' });
   await app.register(sandboxPayPages, { ctx });

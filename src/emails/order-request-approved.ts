@@ -1,5 +1,5 @@
 // Sent when a cancellation or change request has been accepted.
-import { contactLine, present, refundFacts, refundTiming, requestWords, trackingButton, type Block, type Template } from './content.ts';
+import { contactLine, money, present, refundFacts, refundTiming, requestWords, trackingButton, type Block, type Template } from './content.ts';
 import type { OrderRequestPayload } from '../domain/notifications/email-payloads.ts';
 
 export const orderRequestApproved: Template<OrderRequestPayload> = (p, ctx) => {
@@ -23,7 +23,15 @@ export const orderRequestApproved: Template<OrderRequestPayload> = (p, ctx) => {
   ];
   if (present(p.reason)) blocks.push({ kind: 'quote', label: cancel ? 'Note from our team' : 'What we changed', text: p.reason });
   if (p.refund) blocks.push({ kind: 'section', title: 'Your refund' }, refundFacts(p.refund), refundTiming);
-  if (!cancel) {
+  if (p.payment) {
+    const amount = money(p.payment.amount, p.payment.currency);
+    blocks.push(
+      { kind: 'section', title: 'To pay for the changes' },
+      { kind: 'paragraph', text: ['The changes add ', { strong: amount }, ' to the order. We prepare it once this is paid.'] },
+      { kind: 'button', label: `Pay ${amount}`, href: p.payment.url },
+    );
+  }
+  if (!cancel && !p.payment) {
     blocks.push({
       kind: 'paragraph',
       text: 'Your order now continues as usual: verification, preparation, packing and handover to the carrier. We will email you the tracking number when it ships.',

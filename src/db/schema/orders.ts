@@ -43,6 +43,8 @@ export const orders = pgTable(
     /** The code the shopper used, or the automatic promotion's name; null without a discount. */
     discountCode: text('discount_code'),
     holdReason: text('hold_reason'),
+    /** An edit made the order cost more: the payment for the difference it waits for (no preparing until paid). */
+    awaitingPaymentId: uuid('awaiting_payment_id'),
     cartId: text('cart_id'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

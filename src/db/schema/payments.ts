@@ -33,6 +33,8 @@ export const payments = pgTable(
     captureMethod: text('capture_method').notNull().default('automatic'),
     amountCaptured: integer('amount_captured').notNull().default(0),
     /** What the order will be made of; see domain/checkout/checkout-snapshot.ts. */
+    /** What the money is for: `order` (a checkout) or `edit` (the difference after staff made an order cost more). */
+    purpose: text('purpose').notNull().default('order'),
     checkout: jsonb('checkout').$type<Record<string, unknown>>(),
     /** Where the shopper pays (the provider's hosted page), kept so a repeat can send them back. */
     redirectUrl: text('redirect_url'),

@@ -156,7 +156,8 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
   }
 }
 
-async function recordSession(ctx: AppContext, paymentId: string, s: ProviderPayment) {
+/** Stores what the provider answered when a session opened (also for the payment of an order's changes). */
+export async function recordSession(ctx: AppContext, paymentId: string, s: ProviderPayment) {
   await ctx.db
     .update(payments)
     .set({

@@ -11,6 +11,7 @@
 //   - not paid yet → nothing changes; declined for good → the payment is closed.
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
+import { settleChangesPayment } from '../edits/edit-payments.ts';
 import type { Tx } from '../../db/client.ts';
 import { carts, orderItems, orders, payments, products, stockLedger, variants } from '../../db/schema.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -50,6 +51,11 @@ const CLOSED = ['declined', 'failed', 'expired', 'voided', 'releasing', 'refunde
 export async function settlePayment(ctx: AppContext, paymentId: string, truth?: ProviderPayment): Promise<Settlement> {
   const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
   if (!payment) throw new DomainError('not_found', 'Payment not found.');
+  // The difference for an order's changes: no order to make, the order waits for it.
+  if (payment.purpose === 'edit') {
+    const provider = ctx.payments.get(payment.provider);
+    return settleChangesPayment(ctx, payment, truth ?? (await provider.retrieve({ sessionId: payment.providerSessionId ?? '', transactionId: payment.providerTransactionId })));
+  }
   const known = await settledAlready(ctx, payment);
   if (known) return known;
   const provider = ctx.payments.get(payment.provider);

@@ -7,7 +7,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
-import { orderEvents, orderItems, orders, products, variants, type Address } from '../../db/schema.ts';
+import { orderEvents, orderItems, orders, payments, products, variants, type Address } from '../../db/schema.ts';
+import { changesPaymentUrl, openChangesPayment, withdrawChangesPayment } from './edit-payments.ts';
 import { adjustStock } from '../inventory/inventory-service.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
 import type { OrderRequestPayload } from '../notifications/email-payloads.ts';
@@ -74,16 +75,27 @@ async function plan(conn: Conn, ctx: AppContext, order: Order, req: EditRequest)
   const lines = await orderLines(conn, order.id);
   const named = (req.items ?? []).map((i) => String(i.sku ?? '').trim().toUpperCase());
   const catalog = await catalogFor(conn, [...new Set([...named, ...lines.map((l) => l.sku)])]);
-  const planned = planStaffEdit(ctx.settings(), order, lines, catalog, req);
-  if (planned.difference > 0) {
+  // Measured against what was really paid: a difference still awaited from an earlier edit is not money in hand.
+  const planned = planStaffEdit(ctx.settings(), { ...order, total: await paidTotal(conn, order) }, lines, catalog, req);
+  if (planned.difference > 0 && !COLLECT_IN.includes(order.status)) {
     throw validationFailed(
       {
-        items: `With this edit the order would cost ${formatMoney(planned.totals.total, order.currency)}, ${formatMoney(planned.difference, order.currency)} more than was paid. Collecting a difference is not available yet: place a separate order for the extra items, or lower the price with a reason.`,
+        items: `With this edit the order would cost ${formatMoney(planned.difference, order.currency)} more than was paid, and it is already being prepared: an edit that costs more can be made until preparation starts. Lower the price with a reason, or place a separate order for the extra items.`,
       },
       'The edit would cost more than was paid.',
     );
   }
   return planned;
+}
+
+/** States in which an edit may cost more: the customer pays the difference before the order is prepared. */
+const COLLECT_IN: string[] = ['paid', 'verified', 'on_hold'];
+
+/** The order's total less a difference still awaited from an earlier edit. */
+async function paidTotal(conn: Conn, order: Order): Promise<number> {
+  if (!order.awaitingPaymentId) return order.total;
+  const [awaited] = await conn.select({ amount: payments.amount, status: payments.status }).from(payments).where(eq(payments.id, order.awaitingPaymentId));
+  return awaited && ['pending', 'open', 'processing'].includes(awaited.status) ? order.total - awaited.amount : order.total;
 }
 
 /** What the edit would do, read without locking (the confirmation plans again under the lock). */
@@ -115,9 +127,13 @@ export async function applyStaffEdit(ctx: AppContext, number: string, req: EditR
     await moveStock(tx, order, planned, actor);
     const updated = await writeLines(tx, ctx, order, planned);
 
+    // A difference awaited from an earlier edit is replaced by this edit's own.
+    await withdrawChangesPayment(tx, order);
     const amount = Math.min(-planned.difference, await refundableAmount(tx, order.id));
     const refund =
       amount > 0 ? await requestRefund(tx, { orderId: order.id, amount, reason: 'Order changed by customer service', source: 'modification', idempotencyKey: `edit:${order.id}:${idempotencyKey}` }) : undefined;
+    const collect = planned.difference > 0 ? await openChangesPayment(ctx, tx, order, planned.difference, idempotencyKey) : undefined;
+    const payUrl = collect ? changesPaymentUrl(ctx, order.number) : undefined;
     const before = { ...totalsOf(order), address: order.shippingAddress };
     const after = { ...totalsOf(planned.totals), address: planned.address };
     const money = (n: number) => formatMoney(n, order.currency);
@@ -133,7 +149,8 @@ export async function applyStaffEdit(ctx: AppContext, number: string, req: EditR
         overrides: planned.overrides,
         refundId: refund?.refund.id ?? null,
         plan: planned,
-        message: `Edited: ${planned.changes.join('; ')}. Total ${money(order.total)} → ${money(planned.totals.total)}${refund ? `, ${money(refund.refund.amount)} refunded` : ''}.`,
+        collectPaymentId: collect?.id ?? null,
+        message: `Edited: ${planned.changes.join('; ')}. Total ${money(order.total)} → ${money(planned.totals.total)}${refund ? `, ${money(refund.refund.amount)} refunded` : ''}${collect ? `; waiting for the customer to pay ${money(collect.amount)} for the changes` : ''}.`,
       },
       at: ctx.clock.now(),
     });
@@ -148,6 +165,7 @@ export async function applyStaffEdit(ctx: AppContext, number: string, req: EditR
         reason: [...planned.changes, `New order total: ${money(planned.totals.total)}`].join('\n'),
         trackingUrl: trackingUrl(ctx, order.number),
         refund: refund?.info ?? null,
+        payment: collect && payUrl ? { amount: collect.amount, currency: collect.currency, url: payUrl } : null,
       } satisfies OrderRequestPayload,
     });
     return { order: updated, plan: planned, before, refundId: refund?.refund.id ?? null, repeated: false };

@@ -75,6 +75,8 @@ export type OrderRequestPayload = {
   reason?: string | null;
   trackingUrl: string;
   refund?: RefundInfo | null;
+  /** The changes cost more than was paid: the difference to pay, and where. */
+  payment?: { amount: number; currency: string; url: string } | null;
 };
 
 export type OrderCancelledPayload = { orderNumber: string; trackingUrl: string; refund?: RefundInfo | null };

@@ -16,6 +16,7 @@ import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
 import { announceChange } from '../shared/change-bus.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
 import type { OrderCancelledPayload, OrderDeliveredPayload, OrderShippedPayload } from '../notifications/email-payloads.ts';
+import { withdrawChangesPayment } from '../edits/edit-payments.ts';
 import { processRefundsAfterCommit, refundableAmount, requestRefund, type RequestedRefund } from '../payments/refund-service.ts';
 import { captureOrderPayments } from '../payments/capture-service.ts';
 import {
@@ -93,6 +94,10 @@ function guard(order: Order, to: OrderStatus): OrderStatus {
   const from = statusOf(order);
   const refusal = transitionRefusal(from, to);
   if (refusal) throw new DomainError('invalid_transition', refusal, { from, to });
+  // An edit made it cost more: nothing is prepared for goods the customer has not paid for.
+  if (order.awaitingPaymentId && (to === 'preparing' || to === 'packed' || to === 'shipped')) {
+    throw new DomainError('conflict', `Order ${order.number} is awaiting the customer's payment for its changes: it can be prepared once that is paid (or the edit is undone).`, { from, to });
+  }
   return from;
 }
 
@@ -295,6 +300,7 @@ export async function cancel(ctx: AppContext, number: string, actor: Actor, inpu
   return change(ctx, number, opts, async (tx, order) => {
     const from = guard(order, 'cancelled');
     await returnStock(tx, order, actor, ctx.clock.now());
+    await withdrawChangesPayment(tx, order);
     // Postage bought for a parcel that will never leave is asked back after commit (outbox).
     await requestLabelVoids(tx, order.id);
     const left = await refundableAmount(tx, order.id);

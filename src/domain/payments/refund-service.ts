@@ -4,7 +4,7 @@
 // is outside our database and cannot be rolled back. A provider outage leaves the refund
 // pending with a backoff; the retrier (jobs/refund-retrier.ts) tries again. The refund's
 // id is the provider idempotency key, so a retry can never pay out twice.
-import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, like, lte, ne, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
 import { orders, payments, refunds } from '../../db/schema.ts';
@@ -53,15 +53,17 @@ const refundInfo = (refund: Refund, payment: Payment): RefundInfo => ({
   last4: payment.cardLast4 ?? '',
 });
 
-/** The payment that holds the customer's money for this order: captured, or authorized and still to be captured. */
-async function chargedPayment(tx: Tx, orderId: string): Promise<Payment | undefined> {
-  const [payment] = await tx
+/**
+ * The payments that hold the customer's money for this order, newest first: captured, or
+ * authorized and still to be captured. Usually one; an edit that made the order cost more
+ * adds a second for the difference, and a refund takes from the newest first.
+ */
+async function chargedPayments(tx: Tx, orderId: string): Promise<Payment[]> {
+  return tx
     .select()
     .from(payments)
     .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'authorized', 'capturing'])))
-    .orderBy(sql`${payments.createdAt} desc`)
-    .limit(1);
-  return payment;
+    .orderBy(sql`${payments.createdAt} desc`);
 }
 
 /** Cents of the payment already refunded or on their way back (failed refunds do not count). */
@@ -73,11 +75,20 @@ async function committedRefunds(tx: Tx, paymentId: string): Promise<number> {
   return Number(row?.total ?? 0);
 }
 
-/** What is left to refund on the order's payment, in cents (0 without one). Call with the order row locked. */
-export async function refundableAmount(tx: Tx, orderId: string): Promise<number> {
-  const payment = await chargedPayment(tx, orderId);
-  return payment ? payment.amount - (await committedRefunds(tx, payment.id)) : 0;
+/** Each charged payment with what is left to refund on it, newest first. */
+async function leftOnPayments(tx: Tx, orderId: string): Promise<{ payment: Payment; left: number }[]> {
+  const list = [];
+  for (const payment of await chargedPayments(tx, orderId)) list.push({ payment, left: payment.amount - (await committedRefunds(tx, payment.id)) });
+  return list;
 }
+
+/** What is left to refund on the order's payments, in cents (0 without one). Call with the order row locked. */
+export async function refundableAmount(tx: Tx, orderId: string): Promise<number> {
+  return (await leftOnPayments(tx, orderId)).reduce((n, p) => n + p.left, 0);
+}
+
+/** The key of the part of a refund taken from the order's `index`-th payment (the first part keeps the request's key). */
+const partKey = (key: string, index: number) => (index === 0 ? key : `${key}#${index + 1}`);
 
 function overRefund(amount: number, left: number, paid: number, currency: string): DomainError {
   return new DomainError(
@@ -107,28 +118,41 @@ export async function requestRefund(tx: Tx, r: RefundRequest): Promise<Requested
     return { refund: existing, info: refundInfo(existing, payment!) };
   }
 
-  const payment = await chargedPayment(tx, r.orderId);
-  if (!payment) throw new DomainError('conflict', 'This order has no payment to refund.');
-  const left = payment.amount - (await committedRefunds(tx, payment.id));
-  if (r.amount > left) throw overRefund(r.amount, left, payment.amount, payment.currency);
+  const charged = await leftOnPayments(tx, r.orderId);
+  if (charged.length === 0) throw new DomainError('conflict', 'This order has no payment to refund.');
+  const left = charged.reduce((n, p) => n + p.left, 0);
+  const paid = charged.reduce((n, p) => n + p.payment.amount, 0);
+  if (r.amount > left) throw overRefund(r.amount, left, paid, charged[0]!.payment.currency);
 
-  const [refund] = await tx
-    .insert(refunds)
-    .values({
-      orderId: r.orderId,
-      paymentId: payment.id,
-      amount: r.amount,
-      currency: payment.currency,
-      status: 'pending',
-      reason,
-      source: r.source,
-      sourceId: r.sourceId ?? null,
-      idempotencyKey: r.idempotencyKey,
-      // The capture (capture-service.ts) reads the refunds under this same order lock, so it takes the amount net of this one.
-      release: payment.status === 'authorized',
-    })
-    .returning();
-  return { refund: refund!, info: refundInfo(refund!, payment) };
+  // Newest payment first; a refund larger than what is left on it takes the rest from the older one(s).
+  const parts: Refund[] = [];
+  let rest = r.amount;
+  for (const { payment, left: onThis } of charged) {
+    if (rest === 0) break;
+    const amount = Math.min(rest, onThis);
+    if (amount <= 0) continue;
+    rest -= amount;
+    const [refund] = await tx
+      .insert(refunds)
+      .values({
+        orderId: r.orderId,
+        paymentId: payment.id,
+        amount,
+        currency: payment.currency,
+        status: 'pending',
+        reason,
+        source: r.source,
+        sourceId: r.sourceId ?? null,
+        idempotencyKey: partKey(r.idempotencyKey, parts.length),
+        // The capture (capture-service.ts) reads the refunds under this same order lock, so it takes the amount net of this one.
+        release: payment.status === 'authorized',
+      })
+      .returning();
+    parts.push(refund!);
+  }
+  const first = parts[0]!;
+  const payment = charged.find((c) => c.payment.id === first.paymentId)!.payment;
+  return { refund: first, info: { ...refundInfo(first, payment), amount: r.amount } };
 }
 
 /**
@@ -310,7 +334,16 @@ export async function retryRefund(ctx: AppContext, refundId: string, actor: Acto
 /** Processes the refunds a change just requested, after its transaction committed. A provider
  * problem never undoes the change: the refund stays pending and the retrier takes it from there. */
 export async function processRefundsAfterCommit(ctx: AppContext, refundIds: string[]): Promise<void> {
-  for (const id of refundIds) {
+  // A refund split over several payments: its other parts carry its key with "#2", "#3".
+  const named = refundIds.length ? await ctx.db.select({ key: refunds.idempotencyKey }).from(refunds).where(inArray(refunds.id, refundIds)) : [];
+  const escaped = (key: string) => key.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const parts = named.length
+    ? await ctx.db
+        .select({ id: refunds.id })
+        .from(refunds)
+        .where(and(eq(refunds.status, 'pending'), or(...named.map((n) => like(refunds.idempotencyKey, `${escaped(n.key)}#%`)))))
+    : [];
+  for (const id of [...new Set([...refundIds, ...parts.map((p) => p.id)])]) {
     try {
       await processRefund(ctx, id);
     } catch (err) {

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { ComponentChildren } from 'preact';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { awaitedAmount } from '../../domain/edits/edit-payments.ts';
+import { formatMoney } from '../../domain/shared/money.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { MAX_PROBLEM_PHOTOS, PROBLEM_PHOTO_MAX_BYTES, reportDeliveryProblem } from '../../domain/support/delivery-problem.ts';
 import { lookupLinkToken, lookupOrder, orderFromTrackingToken, type OrderRef } from '../../domain/tracking/lookup.ts';
@@ -55,10 +57,19 @@ export type TrackingPageOptions = {
 /** Renders the tracking view of an order the visitor proved access to (the token stays in the follow-up forms). */
 export async function sendTrackingPage(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, o: TrackingPageOptions) {
   const view = await trackingView(ctx, o.order.id);
+  const awaited = await awaitedAmount(ctx.db, o.order.id);
   // Only a case of this order is confirmed: the query string is the visitor's to edit.
   const reportedCase = o.reportedCase && view.cases.some((c) => c.number === o.reportedCase) ? o.reportedCase : undefined;
   const main = render(
     <TrackingPageView view={view} settings={ctx.settings()} token={o.token} reportedCase={reportedCase} report={o.report}>
+      {awaited ? (
+        <div class="alert alert-info" role="status">
+          <strong>Waiting for your payment of {formatMoney(awaited.amount, awaited.currency)} for the changes.</strong> We prepare the order once it is paid.{' '}
+          <a class="button" href={`/orders/${encodeURIComponent(view.number)}/pay-changes?t=${encodeURIComponent(o.token)}`}>
+            Pay {formatMoney(awaited.amount, awaited.currency)}
+          </a>
+        </div>
+      ) : null}
       <ChangeOrCancel view={view} settings={ctx.settings()} token={o.token} state={o.request} />
       {o.children}
     </TrackingPageView>,

@@ -1,5 +1,6 @@
 // "Next step": the moves this member may make now, each its own form, plus hold, cancel and another parcel.
 import type { VNode } from 'preact';
+import { formatMoney } from '../../../../domain/shared/money.ts';
 import { BEFORE_SHIPPING, ORDER_STATES, TRANSITIONS, VERBS, type OrderStatus } from '../../../../domain/orders/order-states.ts';
 import { CARRIERS, carrierLabel } from '../../../../domain/shipments/carriers.ts';
 import { ErrorSummary, Field, SelectField, text } from '../form.tsx';
@@ -37,9 +38,15 @@ export function Actions(d: OrderPageData & { status: OrderStatus; refundNote?: s
     );
   }
 
+  const awaited = order.awaitingPaymentId ? d.detail.payments.find((p) => p.id === order.awaitingPaymentId) : undefined;
   return (
     <section class="panel actions" aria-labelledby="actions-title">
       <h2 id="actions-title">Next step</h2>
+      {awaited ? (
+        <p class="alert alert-info" role="status">
+          Awaiting the customer’s payment of {formatMoney(awaited.amount, awaited.currency)} for the changes: it cannot be prepared until that is paid (the link is in their email and on their tracking page), or the edit is undone.
+        </p>
+      ) : null}
       <ErrorSummary errors={d.refused?.errors ?? {}} labels={ACTION_LABELS} />
       <div class="action-row">
         {forward.map((to) =>

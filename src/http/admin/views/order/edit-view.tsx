@@ -138,7 +138,13 @@ export function OrderEditView({ order, lines, values, errors, message, plan, csr
               </div>
             </div>
             <p>
-              <strong>{plan.difference < 0 ? `${m(-plan.difference)} will be refunded to the customer’s card.` : 'Nothing to refund or collect.'}</strong>
+              <strong>
+                {plan.difference < 0
+                  ? `${m(-plan.difference)} will be refunded to the customer’s card.`
+                  : plan.difference > 0
+                    ? `The customer will be emailed a link to pay ${m(plan.difference)}; the order waits for it before it is prepared.`
+                    : 'Nothing to refund or collect.'}
+              </strong>
             </p>
           </section>
         ) : null}
