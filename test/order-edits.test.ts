@@ -13,7 +13,7 @@ import { testApp, type TestApp } from './helpers/test-app.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
 import { placeTestOrder } from './helpers/orders.ts';
 import { staffSession, staffToken } from './helpers/staff.ts';
-import { orderEvents, orderItems, orders, outbox, refunds, stockLedger, variants } from '../src/db/schema.ts';
+import { orderEvents, orderItems, orders, outbox, payments, refunds, stockLedger, variants } from '../src/db/schema.ts';
 import type { Actor } from '../src/domain/orders/order-events.ts';
 import * as orderService from '../src/domain/orders/order-service.ts';
 
@@ -112,7 +112,6 @@ for (const { kind, skip } of DB_KINDS) {
       await t.ctx.db.update(variants).set({ stock: 2 }).where(eq(variants.sku, 'LAMP-2'));
       assert.match((await fieldsOf({ items: [{ sku: 'LAMP-2', quantity: 3, unitPrice: 100, priceReason: 'Sample' }] }))['items.0.quantity']!, /Only 2 more of LAMP-2 in stock/);
       assert.match((await fieldsOf({ items: [{ sku: 'NOPE-1', quantity: 1 }] }))['items.0.sku']!, /no product with SKU NOPE-1/);
-      assert.match((await fieldsOf({ items: [{ sku: 'LAMP-1', quantity: 3 }] })).items!, /more than was paid/);
       assert.match((await fieldsOf({ items: [{ sku: 'LAMP-1', quantity: 1 }] })).items!, /Nothing to change/);
       assert.match((await fieldsOf({ items: [{ sku: 'LAMP-1', quantity: 0 }] })).items!, /cancel the order instead/);
       assert.match((await fieldsOf({ shippingAddress: { name: '', line1: 'x', city: 'y', state: 'XX', postalCode: '1' } }))['shippingAddress.state']!, /state/i);
@@ -123,6 +122,71 @@ for (const { kind, skip } of DB_KINDS) {
       const warehouseToken = await staffToken(t, 'warehouse');
       const forbidden = await t.app.inject({ method: 'POST', url: `/api/v1/admin/orders/${o.number}/edits`, headers: { authorization: `Bearer ${warehouseToken}` }, payload: { preview: true } });
       assert.equal(forbidden.statusCode, 403);
+    });
+
+    it('an edit that costs more: the order waits for the difference, paid once by the link; then it goes on; a cancellation refunds both payments', async () => {
+      const o = await placeTestOrder(t, [{ sku: 'LAMP-1', quantity: 1 }]);
+      await orderService.verify(t.ctx, o.number, warehouse);
+      // $50 + $6.95 shipping + 6% = $60.37 paid; one more lamp: $100, free shipping, + 6% = $106.00.
+      const res = await edit(o.number, { items: [{ sku: 'LAMP-1', quantity: 2 }], shippingAddress: { name: 'Jane Doe', line1: '9 Oak Ave', city: 'Parkersburg', state: 'WV', postalCode: '26101' } });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.deepEqual([res.json().difference.amount, res.json().refund], [10600 - 6037, null]);
+      const row = await orderRow(o.number);
+      assert.ok(row.awaitingPaymentId, 'the order waits for the difference');
+      await assert.rejects(orderService.startPreparing(t.ctx, o.number, warehouse), /awaiting the customer's payment for its changes/);
+
+      const [mail] = await t.ctx.db.select({ payload: outbox.payload }).from(outbox).where(and(eq(outbox.orderId, row.id), eq(outbox.template, 'order_request_approved')));
+      const pay = (mail!.payload as { payment: { amount: number; url: string } }).payment;
+      assert.equal(pay.amount, 4563);
+      const link = new URL(pay.url);
+      const page = await t.app.inject({ url: link.pathname + link.search });
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Pay \$45\.63/);
+      const first = await t.app.inject({ method: 'POST', url: link.pathname + link.search });
+      const second = await t.app.inject({ method: 'POST', url: link.pathname + link.search });
+      assert.equal(first.statusCode, 303);
+      assert.equal(second.headers.location, first.headers.location, 'pressing Pay twice is one payment');
+      const provider = new URL(String(first.headers.location)).pathname;
+      const paid = await t.app.inject({ method: 'POST', url: provider, payload: { cardNumber: '4242 4242 4242 4242', expiry: '12/34', cvc: '123' } });
+      assert.equal(paid.statusCode, 303, paid.body.slice(0, 300));
+      const back = new URL(String(paid.headers.location));
+      const settled = await t.app.inject({ url: back.pathname + back.search });
+      assert.equal(settled.statusCode, 303);
+      assert.match(String(settled.headers.location), /^\/track\?t=/);
+      assert.equal((await orderRow(o.number)).awaitingPaymentId, null);
+      const again = await t.app.inject({ url: back.pathname + back.search });
+      assert.equal(again.statusCode, 303, 'returning twice settles once');
+      const charged = await t.ctx.db.select({ amount: payments.amount, status: payments.status }).from(payments).where(eq(payments.orderId, row.id)).orderBy(payments.createdAt);
+      assert.deepEqual(charged, [
+        { amount: 6037, status: 'captured' },
+        { amount: 4563, status: 'captured' },
+      ]);
+      await orderService.startPreparing(t.ctx, o.number, warehouse);
+
+      await orderService.cancel(t.ctx, o.number, warehouse, { reason: 'Customer changed their mind' });
+      const back2 = await t.ctx.db.select({ amount: refunds.amount, status: refunds.status, paymentId: refunds.paymentId }).from(refunds).where(eq(refunds.orderId, row.id));
+      assert.equal(back2.reduce((n, r) => n + r.amount, 0), 10600, 'everything paid comes back');
+      assert.deepEqual(back2.map((r) => r.status), ['succeeded', 'succeeded']);
+      assert.equal(new Set(back2.map((r) => r.paymentId)).size, 2, 'from both payments');
+    });
+
+    it('an edit undone before it is paid withdraws the difference; an order being prepared cannot cost more', async () => {
+      const o = await placeTestOrder(t, [{ sku: 'LAMP-1', quantity: 1 }]);
+      assert.equal((await edit(o.number, { items: [{ sku: 'LAMP-1', quantity: 2 }] })).statusCode, 201);
+      const waiting = await orderRow(o.number);
+      assert.ok(waiting.awaitingPaymentId);
+      const undo = await edit(o.number, { items: [{ sku: 'LAMP-1', quantity: 1 }] });
+      assert.equal(undo.statusCode, 201, undo.body);
+      assert.deepEqual([undo.json().difference.amount, undo.json().refund], [0, null], 'nothing was paid, nothing to refund');
+      const row = await orderRow(o.number);
+      assert.equal(row.awaitingPaymentId, null);
+      const [withdrawn] = await t.ctx.db.select({ status: payments.status }).from(payments).where(eq(payments.id, waiting.awaitingPaymentId!));
+      assert.equal(withdrawn!.status, 'expired');
+      await orderService.verify(t.ctx, o.number, warehouse);
+      await orderService.startPreparing(t.ctx, o.number, warehouse);
+      const refused = await edit(o.number, { items: [{ sku: 'LAMP-1', quantity: 2 }] });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.json().error.details.fields.items, /already being prepared/);
     });
 
     it('an edit racing the handover: never both (20 races)', async () => {
