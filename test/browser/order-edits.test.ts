@@ -47,7 +47,7 @@ describe('order edits in a browser', { skip: BROWSER_SKIP }, () => {
     await page.getByRole('button', { name: 'Confirm changes' }).click();
     await page.waitForURL(`**/admin/orders/${o.number}`);
     assert.match(await page.locator('main').innerText(), /Awaiting the customer’s payment of \$50\.93 for the changes/);
-    assert.equal(await page.getByRole('button', { name: 'Start preparing' }).count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Start preparing' }).count(), 0, 'nothing to prepare before it is paid');
     await screenshot(page, 'order-edit-awaiting');
 
     const [order] = await b.ctx.db.select({ id: orders.id }).from(orders).where(eq(orders.number, o.number));

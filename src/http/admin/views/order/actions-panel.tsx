@@ -23,7 +23,8 @@ export function Actions(d: OrderPageData & { status: OrderStatus; refundNote?: s
   // A bought label fills in the handover: nobody types what the label already says.
   const fromLabel = (name: string) => (name === 'carrier' ? d.handoverLabel?.carrier : name === 'trackingNumber' ? d.handoverLabel?.trackingNumber : undefined) ?? '';
   const valueOf = (to: string, name: string) => (refusedHere(to) ? text(refusedHere(to)!.values, name) : fromLabel(name));
-  const forward = d.actions.filter((a) => a !== 'on_hold' && a !== 'cancelled');
+  // Awaiting payment for changes: nothing is prepared before it is paid.
+  const forward = d.actions.filter((a) => a !== 'on_hold' && a !== 'cancelled' && !(order.awaitingPaymentId && a === 'preparing'));
   const allShipmentErrors = d.refused?.action === 'shipped' || d.refused?.action === 'add-shipment' ? d.refused.errors : {};
 
   if (d.actions.length === 0 && d.status !== 'shipped') {

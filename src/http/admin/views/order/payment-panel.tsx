@@ -10,6 +10,9 @@ import { GoodwillRefundForm } from './goodwill-refund-form.tsx';
 export const cardText = (p: { cardBrand: string | null; cardLast4: string | null }) =>
   p.cardLast4 ? `${(p.cardBrand ?? 'card').replace(/^./, (c) => c.toUpperCase())} •••• ${p.cardLast4}` : 'the card that paid';
 
+/** A payment nobody has paid yet (a difference after an edit waits for the customer). */
+const UNPAID = ['pending', 'open', 'processing'];
+
 /** Dispute statuses after which the chargeback is settled. */
 const DISPUTE_OVER = new Set(['won', 'lost', 'warning_closed', 'charge_refunded']);
 
@@ -28,8 +31,9 @@ export function Payments({ detail, canRetryRefunds, csrf, at, refused }: PanelPr
             <p>
               <strong>{formatMoney(p.amount, p.currency)}</strong> <StatusBadge kind="payment-" status={p.status} />
             </p>
+            {p.purpose === 'edit' ? <p class="muted">For the changes made by customer service.</p> : null}
             <dl class="facts compact">
-              <dt>Authorized</dt>
+              <dt>{UNPAID.includes(p.status) ? 'To pay' : 'Authorized'}</dt>
               <dd>{formatMoney(p.amount, p.currency)}</dd>
               <dt>Captured</dt>
               <dd>{formatMoney(p.amountCaptured, p.currency)}</dd>
