@@ -189,6 +189,29 @@ for (const { kind, skip } of DB_KINDS) {
       assert.match(refused.json().error.details.fields.items, /already being prepared/);
     });
 
+    it('a discounted order keeps its discount through an edit: an address change costs nothing, fewer units keep their share', async () => {
+      const made = await t.app.inject({ method: 'POST', url: '/api/v1/admin/discounts', headers: { authorization: `Bearer ${token}` }, payload: { code: 'EDIT10', kind: 'fixed', value: 1000 } });
+      assert.equal(made.statusCode, 201, made.body);
+      const cart = await t.app.inject({ method: 'POST', url: '/api/v1/carts', payload: { items: [{ sku: 'LAMP-1', quantity: 2 }] } });
+      const cartId = cart.json().id as string;
+      assert.equal((await t.app.inject({ method: 'POST', url: `/api/v1/carts/${cartId}/discount`, payload: { code: 'EDIT10' } })).statusCode, 200);
+      const { checkoutBody } = await import('./helpers/orders.ts');
+      const placed = await t.app.inject({ method: 'POST', url: `/api/v1/carts/${cartId}/checkout`, headers: { 'idempotency-key': randomUUID() }, payload: checkoutBody() });
+      assert.equal(placed.statusCode, 201, placed.body);
+      const number = placed.json().order.number as string;
+      // $100 − $10 = $90, free shipping, 6% = $5.40: $95.40.
+      assert.equal((await orderRow(number)).total, 9540);
+      const moved = await edit(number, { shippingAddress: { name: 'Jane Doe', line1: '1 New St', city: 'Parkersburg', state: 'WV', postalCode: '26101' } });
+      assert.equal(moved.statusCode, 201, moved.body);
+      assert.deepEqual([moved.json().difference.amount, moved.json().refund], [0, null], 'the discount stays: nothing to pay or refund');
+      const fewer = await edit(number, { items: [{ sku: 'LAMP-1', quantity: 1 }] });
+      // One lamp keeps half the discount: $50 − $5 = $45 + $6.95 shipping + 6% of both ($3.12) = $55.07.
+      assert.equal(fewer.json().after.total.amount, 5507);
+      assert.equal(fewer.json().refund.amount.amount, 9540 - 5507);
+      const row = await orderRow(number);
+      assert.deepEqual([row.discount, row.total], [500, 5507]);
+    });
+
     it('an edit racing the handover: never both (20 races)', async () => {
       for (let round = 0; round < 20; round++) {
         const o = await placeTestOrder(t, [{ sku: 'LAMP-1', quantity: 2 }]);

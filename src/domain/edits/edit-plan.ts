@@ -19,7 +19,17 @@ export type EditRequest = {
   items?: { sku: string; quantity: number; unitPrice?: number; priceReason?: string }[];
 };
 
-export type EditOrder = { currency: string; shippingAddress: Address; shippingMethod: string; shipping: number; taxRateBp: number; total: number };
+export type EditOrder = {
+  currency: string;
+  shippingAddress: Address;
+  shippingMethod: string;
+  shipping: number;
+  taxRateBp: number;
+  total: number;
+  /** The discount given at checkout and its code (a code with 0 off the goods was free shipping). */
+  discount?: number;
+  discountCode?: string | null;
+};
 
 /** A line as it is on the order, or as it would be added from the catalog (no id). */
 export type EditLine = {
@@ -33,12 +43,14 @@ export type EditLine = {
   quantity: number;
   taxCategory: string;
   weightGrams?: number | null;
+  /** The line's share of the order's discount (0 for a line added by the edit). */
+  discount?: number;
 };
 
 /** A variant that can be added, with what is on the shelf now. */
 export type CatalogVariant = Omit<EditLine, 'id' | 'quantity'> & { variantId: string; available: number };
 
-export type PlannedEditLine = EditLine & { lineTotal: number; tax: number };
+export type PlannedEditLine = EditLine & { lineTotal: number; tax: number; discount: number };
 
 export type EditPlan = {
   address: Address;
@@ -113,10 +125,24 @@ export function planStaffEdit(settings: StoreSettings, order: EditOrder, current
   if (kept.length === 0) throw validationFailed({ items: 'That would remove every item: cancel the order instead.' }, 'The edit was not made.');
 
   const shipTo = newAddress ?? order.shippingAddress;
+  // The discount given at checkout stays with the units kept (pro rata when fewer, as a refund
+  // of units reckons it; no more when more); added lines get none; free shipping stays free.
+  const before = (l: EditLine) => current.find((c) => c.sku === l.sku);
+  const keptDiscount = (l: EditLine) => {
+    const had = before(l);
+    if (!had?.discount || had.quantity === 0) return 0;
+    return l.quantity >= had.quantity ? had.discount : Math.round((had.discount * l.quantity) / had.quantity);
+  };
+  const freeShipping = !!order.discountCode && !order.discount;
   const totals = computeTotals(
     taxAsOrdered(settings, order, shipTo.state),
     kept.map((l) => ({ unitPrice: l.unitPrice, quantity: l.quantity, taxCategory: l.taxCategory, weightGrams: l.weightGrams })),
-    { shippingMethod: order.shippingMethod as ShippingMethod, state: shipTo.state, shippingRate: order.shipping },
+    {
+      shippingMethod: order.shippingMethod as ShippingMethod,
+      state: shipTo.state,
+      shippingRate: order.shipping,
+      ...(freeShipping ? { discount: { kind: 'free_shipping' as const, value: 0 } } : { lineDiscounts: kept.map(keptDiscount) }),
+    },
   );
 
   const changes: string[] = [];
@@ -135,7 +161,7 @@ export function planStaffEdit(settings: StoreSettings, order: EditOrder, current
   const taxOf = new Map(kept.map((l, i) => [l, totals.lineTax[i]!]));
   return {
     address: shipTo,
-    lines: kept.map((l) => ({ ...l, lineTotal: l.unitPrice * l.quantity, tax: taxOf.get(l)! })),
+    lines: kept.map((l, i) => ({ ...l, lineTotal: l.unitPrice * l.quantity, tax: taxOf.get(l)!, discount: totals.lineDiscount[i]! })),
     removedIds: lines.filter((l) => l.quantity === 0 && l.id).map((l) => l.id!),
     stock,
     totals,

@@ -45,6 +45,7 @@ async function orderLines(conn: Conn, orderId: string): Promise<(EditLine & { id
     quantity: i.quantity,
     taxCategory: i.taxCategory,
     weightGrams,
+    discount: i.discount,
   }));
 }
 
@@ -192,7 +193,7 @@ async function moveStock(tx: Tx, order: Order, planned: EditPlan, actor: Actor) 
 async function writeLines(tx: Tx, ctx: AppContext, order: Order, planned: EditPlan): Promise<Order> {
   if (planned.removedIds.length) await tx.delete(orderItems).where(inArray(orderItems.id, planned.removedIds));
   for (const [position, l] of planned.lines.entries()) {
-    const values = { unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal, tax: l.tax, position };
+    const values = { unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal, tax: l.tax, discount: l.discount, position };
     if (l.id) await tx.update(orderItems).set(values).where(eq(orderItems.id, l.id));
     else {
       await tx.insert(orderItems).values({
@@ -212,6 +213,7 @@ async function writeLines(tx: Tx, ctx: AppContext, order: Order, planned: EditPl
     .set({
       shippingAddress: planned.address as Address,
       subtotal: planned.totals.subtotal,
+      discount: planned.totals.discount,
       shipping: planned.totals.shipping,
       tax: planned.totals.tax,
       total: planned.totals.total,
