@@ -31,11 +31,11 @@ import { sendPage } from './visitor.ts';
 import { cartIdOf, flashTo, forgetCart, openCart } from './cart-pages.tsx';
 import { NotFoundView } from './views/catalog-views.tsx';
 import { PaymentPendingView } from './views/payment-return-views.tsx';
+import { ConfirmationView } from './views/confirmation-views.tsx';
 import {
   CHECKOUT_FIELDS,
   CheckoutPageView,
   CheckoutTotals,
-  ConfirmationView,
   type CheckoutErrors,
   type CheckoutField,
   type CheckoutPageProps,
