@@ -51,11 +51,6 @@ const CLOSED = ['declined', 'failed', 'expired', 'voided', 'releasing', 'refunde
 export async function settlePayment(ctx: AppContext, paymentId: string, truth?: ProviderPayment): Promise<Settlement> {
   const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
   if (!payment) throw new DomainError('not_found', 'Payment not found.');
-  // The difference for an order's changes: no order to make, the order waits for it.
-  if (payment.purpose === 'edit') {
-    const provider = ctx.payments.get(payment.provider);
-    return settleChangesPayment(ctx, payment, truth ?? (await provider.retrieve({ sessionId: payment.providerSessionId ?? '', transactionId: payment.providerTransactionId })));
-  }
   const known = await settledAlready(ctx, payment);
   if (known) return known;
   const provider = ctx.payments.get(payment.provider);
@@ -76,13 +71,16 @@ export async function settlePayment(ctx: AppContext, paymentId: string, truth?: 
     }
     case 'authorized':
     case 'captured':
-      return placeOrderFromPayment(ctx, provider, payment.id, now);
+      // The difference for an order's changes has no order to make: the order waits for it.
+      return payment.purpose === 'edit' ? settleChangesPayment(ctx, payment, now) : placeOrderFromPayment(ctx, provider, payment.id, now);
   }
 }
 
 /** The answer when the payment is already settled one way or the other; undefined when the provider must be asked. */
 async function settledAlready(ctx: AppContext, payment: Payment): Promise<Settlement | undefined> {
-  if (payment.orderId) {
+  // A checkout's payment is linked to its order once placed; a changes payment is linked from the start and done once paid.
+  const done = payment.purpose === 'edit' ? ['captured', 'authorized'].includes(payment.status) : !!payment.orderId;
+  if (done && payment.orderId) {
     const [order] = await ctx.db.select({ number: orders.number }).from(orders).where(eq(orders.id, payment.orderId));
     const receipt = order && (await loadOrderReceipt(ctx, ctx.db, order.number));
     if (receipt) return { outcome: 'placed', order: receipt };

@@ -15,8 +15,7 @@ import type { Order } from '../orders/order-service.ts';
 import type { ProviderPayment } from '../payments/provider.ts';
 import { requestRefund, processRefundsAfterCommit } from '../payments/refund-service.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
-import type { DeclineCode } from '../payments/provider.ts';
-import { signTrackingToken, TRACKING_TOKEN_TTL_MS } from '../tracking/tracking-token.ts';
+import { freshTrackingToken } from '../tracking/tracking-token.ts';
 
 type Payment = typeof payments.$inferSelect;
 
@@ -25,7 +24,7 @@ const OPEN = ['pending', 'open', 'processing'];
 
 /** The signed page where the customer pays for the changes (the tracking token's lifetime). */
 export function changesPaymentUrl(ctx: AppContext, number: string): string {
-  const t = signTrackingToken(ctx.secret, number, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS));
+  const t = freshTrackingToken(ctx, number);
   return `${ctx.config.publicUrl}/orders/${encodeURIComponent(number)}/pay-changes?t=${encodeURIComponent(t)}`;
 }
 
@@ -103,18 +102,11 @@ export async function startChangesPayment(ctx: AppContext, number: string): Prom
 }
 
 /**
- * Settles a changes payment from the provider's view (called by settlePayment for payments
- * of purpose "edit"). Paid: the payment is recorded and the order released to go on; if the
- * order no longer waits for it (withdrawn meanwhile), the money goes straight back.
+ * Records a changes payment the provider says is paid (settlePayment calls this; the shared
+ * path handles open and declined ones): the order is released to go on, once; if the order
+ * no longer waits for it (withdrawn meanwhile), the money goes straight back.
  */
 export async function settleChangesPayment(ctx: AppContext, payment: Payment, now: ProviderPayment): Promise<Settlement> {
-  if (now.status === 'open' || now.status === 'processing') return { outcome: 'pending', message: now.message };
-  if (now.status === 'canceled') {
-    const declineCode: DeclineCode = now.declineCode ?? 'card_declined';
-    const message = now.message ?? 'The payment was not completed.';
-    await ctx.db.update(payments).set({ status: 'declined', declineCode, message, updatedAt: sql`now()` }).where(and(eq(payments.id, payment.id), inArray(payments.status, OPEN)));
-    return { outcome: 'declined', declineCode, message };
-  }
   const refundIds = await ctx.db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, payment.orderId!)).for('update');
     const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');

@@ -27,6 +27,7 @@ export async function issueGoodwillRefund(ctx: AppContext, number: string, input
   const refundId = await ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, number);
     const key = `goodwill:${order.id}:${input.idempotencyKey}`;
+    // A repeat is answered before the amount is checked: once refunded, less is left than it asked for.
     const [repeat] = await tx.select({ id: refunds.id }).from(refunds).where(eq(refunds.idempotencyKey, key));
     if (repeat) return repeat.id;
     const left = await refundableAmount(tx, order.id);

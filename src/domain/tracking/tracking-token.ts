@@ -31,7 +31,11 @@ export function verifyTrackingToken(secret: string, token: string, now: Date): s
 }
 
 /** The customer's tracking link for an order, valid for TRACKING_TOKEN_TTL_MS from now. */
+/** A token for `orderNumber` valid for the usual lifetime from the context's now (links in emails and pages). */
+export const freshTrackingToken = (ctx: Pick<AppContext, 'secret' | 'clock'>, orderNumber: string) =>
+  signTrackingToken(ctx.secret, orderNumber, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS));
+
 export function trackingUrl(ctx: Pick<AppContext, 'config' | 'secret' | 'clock'>, orderNumber: string): string {
-  const token = signTrackingToken(ctx.secret, orderNumber, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS));
+  const token = freshTrackingToken(ctx, orderNumber);
   return `${ctx.config.publicUrl}/track?t=${encodeURIComponent(token)}`;
 }

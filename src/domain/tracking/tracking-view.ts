@@ -128,6 +128,8 @@ export type TrackingView = {
   customer: { email: string; phone: string; address: MaskedAddress };
   /** A delivered order offers the delivery inspection and "Report a problem". */
   canReportProblem: boolean;
+  /** An edit made the order cost more and the difference is not paid yet (edit-payments.ts has the amount). */
+  awaitingPayment: boolean;
 };
 
 /** Everything the customer may see of one order (call only after the lookup or a signed link proved access). */
@@ -194,6 +196,7 @@ export async function trackingView(ctx: AppContext, orderId: string): Promise<Tr
     shippingMethod: order.shippingMethod,
     customer: { email: maskEmail(order.email), phone: maskPhone(order.phone), address: maskAddress(order.shippingAddress as Address) },
     canReportProblem: status === 'delivered',
+    awaitingPayment: order.awaitingPaymentId !== null,
   };
 }
 

@@ -139,15 +139,9 @@ export function formToSettings(current: StoreSettings, form: FormValues): { inpu
   }
 
   // Text areas read as a whole: one bad line keeps the current value and names the line.
-  const readLines = <T>(name: string, fallback: T, parse: (v: string) => T | string): T => {
-    const result = parse(text(form, name));
-    if (typeof result !== 'string') return result;
-    errors[name] = result;
-    return fallback;
-  };
-  const zones = readLines('shipping.zones', current.shipping.zones, parseZones);
-  const taxRules = readLines('taxRules', current.taxRules, parseTaxRules);
-  const nexusStates = readLines('nexus.states', current.nexus.states, parseNexusStates);
+  const zones = read('shipping.zones', current.shipping.zones, parseZones);
+  const taxRules = read('taxRules', current.taxRules, parseTaxRules);
+  const nexusStates = read('nexus.states', current.nexus.states, parseNexusStates);
 
   const autoApprove = list(form, 'requests.autoApproveCancelIn').filter((s): s is OrderStatus => (BEFORE_SHIPPING as readonly string[]).includes(s));
 

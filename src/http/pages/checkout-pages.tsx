@@ -23,7 +23,7 @@ import { US_STATES, isUsState } from '../../domain/checkout/us-states.ts';
 import { DomainError, type FieldErrors } from '../../domain/shared/errors.ts';
 import { randomToken } from '../../domain/shared/ids.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
-import { signTrackingToken, TRACKING_TOKEN_TTL_MS, verifyTrackingToken } from '../../domain/tracking/tracking-token.ts';
+import { freshTrackingToken, verifyTrackingToken } from '../../domain/tracking/tracking-token.ts';
 import { STATUS } from '../errors.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
@@ -234,7 +234,7 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
   /** The order is placed: the shopper's cart is done, and the confirmation opens by a signed link. */
   function toConfirmation(req: FastifyRequest, reply: FastifyReply, number: string) {
     forgetCart(req, reply);
-    const token = signTrackingToken(ctx.secret, number, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS));
+    const token = freshTrackingToken(ctx, number);
     return reply.header('cache-control', 'no-store').redirect(`/orders/${encodeURIComponent(number)}/confirmation?t=${encodeURIComponent(token)}`, 303);
   }
 

@@ -11,7 +11,7 @@ import { lineName } from '../../domain/checkout/checkout-snapshot.ts';
 import { payPhoneOrder, phoneOrderByToken, type PhoneOrderView } from '../../domain/phone-orders/phone-orders.ts';
 import { DomainError } from '../../domain/shared/errors.ts';
 import { formatMoney } from '../../domain/shared/money.ts';
-import { signTrackingToken, TRACKING_TOKEN_TTL_MS } from '../../domain/tracking/tracking-token.ts';
+import { freshTrackingToken } from '../../domain/tracking/tracking-token.ts';
 import { STATUS } from '../errors.ts';
 import { sameOriginOnly } from '../same-origin.ts';
 import { render } from './html.tsx';
@@ -37,7 +37,7 @@ export async function payLinkPages(app: FastifyInstance, { ctx }: { ctx: AppCont
     sendPage(ctx, req, reply, { title: 'Pay for your order', main: render(<PayLinkView v={v} currency={ctx.settings().currency} problem={problem} trackHref={trackHref(v)} />), noindex: true }, status);
 
   const trackHref = (v: PhoneOrderView) =>
-    v.orderNumber ? `/track?t=${encodeURIComponent(signTrackingToken(ctx.secret, v.orderNumber, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS)))}` : undefined;
+    v.orderNumber ? `/track?t=${encodeURIComponent(freshTrackingToken(ctx, v.orderNumber))}` : undefined;
 
   app.get<{ Params: { token: string } }>('/pay/:token', { schema: { hide: true } }, async (req, reply) => {
     const v = await find(req, reply, req.params.token);
@@ -74,7 +74,7 @@ export async function payLinkPages(app: FastifyInstance, { ctx }: { ctx: AppCont
     }
     switch (settled.outcome) {
       case 'placed': {
-        const token = signTrackingToken(ctx.secret, settled.order.number, new Date(ctx.clock.now().getTime() + TRACKING_TOKEN_TTL_MS));
+        const token = freshTrackingToken(ctx, settled.order.number);
         return reply.header('cache-control', 'no-store').redirect(`/orders/${encodeURIComponent(settled.order.number)}/confirmation?t=${encodeURIComponent(token)}`, 303);
       }
       case 'declined':

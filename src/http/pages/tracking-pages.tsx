@@ -57,7 +57,7 @@ export type TrackingPageOptions = {
 /** Renders the tracking view of an order the visitor proved access to (the token stays in the follow-up forms). */
 export async function sendTrackingPage(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, o: TrackingPageOptions) {
   const view = await trackingView(ctx, o.order.id);
-  const awaited = await awaitedAmount(ctx.db, o.order.id);
+  const awaited = view.awaitingPayment ? await awaitedAmount(ctx.db, o.order.id) : undefined;
   // Only a case of this order is confirmed: the query string is the visitor's to edit.
   const reportedCase = o.reportedCase && view.cases.some((c) => c.number === o.reportedCase) ? o.reportedCase : undefined;
   const main = render(
