@@ -4,9 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export type StoreProcess = { url: string; child: ChildProcess; startupMs: number; stop(): Promise<void> };
 
 /** Runs the built bundle (dist/server.js, made by `npm run build`) as `npm start` does. */
-export async function startStore(env: Record<string, string>, port: number): Promise<StoreProcess> {
+/** `nodeArgs` go before the bundle (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+export async function startStore(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<StoreProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', 'dist/server.js'], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

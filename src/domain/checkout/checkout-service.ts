@@ -20,7 +20,7 @@ import { loadCartLines, type CartLine } from '../cart/cart-service.ts';
 import type { CheckoutInput } from './checkout-input.ts';
 import { lineName, snapshotOf } from './checkout-snapshot.ts';
 import { claimKey, rememberAnswer, releaseClaim, replayed, type PaymentSessionAnswer } from './checkout-answers.ts';
-import { settlePayment } from './place-order.ts';
+import { settlePayment, type Payment } from './place-order.ts';
 import type { OrderReceipt } from './order-receipt.ts';
 import { quoteTotals } from './totals.ts';
 
@@ -43,7 +43,7 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
     throw new DomainError('bad_request', 'The Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
   }
   const provider = ctx.payments.get(input.payment.provider ?? ctx.payments.defaultName);
-  const [cart] = await ctx.db.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, cartId));
+  const [cart] = await ctx.db.select({ orderId: carts.orderId, discountCode: carts.discountCode }).from(carts).where(eq(carts.id, cartId));
   if (!cart) throw notFound('Cart');
 
   const key = `checkout:${cartId}:${idempotencyKey}`;
@@ -52,7 +52,7 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
   try {
     // A cart already ordered answers after the key claim, so a repeated request gets the first answer.
     if (cart.orderId) throw alreadyOrdered();
-    const started = await open(ctx, provider, key, cartId, input, ui, returnPath);
+    const started = await open(ctx, provider, key, { id: cartId, discountCode: cart.discountCode }, input, ui, returnPath);
     if ('session' in started) await rememberAnswer(ctx.db, key, started);
     return started;
   } catch (err) {
@@ -62,14 +62,21 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
   }
 }
 
-async function open(ctx: AppContext, provider: PaymentProvider, key: string, cartId: string, input: CheckoutInput, ui: 'hosted' | 'embedded', returnPath?: StartCheckoutArgs['returnPath']): Promise<CheckoutStart> {
+async function open(
+  ctx: AppContext,
+  provider: PaymentProvider,
+  key: string,
+  { id: cartId, discountCode }: { id: string; discountCode: string | null },
+  input: CheckoutInput,
+  ui: 'hosted' | 'embedded',
+  returnPath?: StartCheckoutArgs['returnPath'],
+): Promise<CheckoutStart> {
   const settings = ctx.settings();
   // Whether the cart became an order meanwhile is settled under the cart's row lock when the order is made.
   const lines = await loadCartLines(ctx.db, cartId, { images: false });
   const choice = { shippingMethod: input.shippingMethod, state: input.shippingAddress.state };
   // The discount is chosen now that the email is known (per-customer caps); its redemption is taken when the order is made.
-  const [row] = await ctx.db.select({ code: carts.discountCode }).from(carts).where(eq(carts.id, cartId));
-  const chosen = await chooseDiscount(ctx.db, settings, lines, choice, row?.code ?? null, { now: ctx.clock.now(), email: input.email });
+  const chosen = await chooseDiscount(ctx.db, settings, lines, choice, discountCode, { now: ctx.clock.now(), email: input.email });
   if (chosen.codeProblem && lines.length) throw codeRefused(chosen.codeProblem);
   const cart = { lines, totals: await quoteTotals(ctx.tax, settings, lines, { ...choice, ...(chosen.applied ? { discount: chosen.applied } : {}) }) };
   if (cart.lines.length === 0) throw new DomainError('conflict', 'The cart is empty: add products before checking out.');
@@ -129,7 +136,7 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
     if (refused) throw err;
     throw new DomainError('payment_failed', 'We could not reach the payment provider, so nothing was charged. Please try again in a moment.', { declineCode: 'processing_error' });
   });
-  await recordSession(ctx, paymentId, opened);
+  const recorded = await recordSession(ctx, paymentId, opened);
 
   if (!token) {
     return { session: { paymentId, provider: provider.name, amount: opened.amount, currency: opened.currency, redirectUrl: opened.redirectUrl, clientSecret: opened.clientSecret } };
@@ -143,7 +150,7 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
       declineCode: 'authentication_required',
     });
   }
-  const settled = await settlePayment(ctx, paymentId, opened);
+  const settled = await settlePayment(ctx, recorded, opened);
   switch (settled.outcome) {
     case 'placed':
       return { order: settled.order };
@@ -156,9 +163,9 @@ async function open(ctx: AppContext, provider: PaymentProvider, key: string, car
   }
 }
 
-/** Stores what the provider answered when a session opened (also for the payment of an order's changes). */
-export async function recordSession(ctx: AppContext, paymentId: string, s: ProviderPayment) {
-  await ctx.db
+/** Stores what the provider answered when a session opened (also for the payment of an order's changes); the row as stored. */
+export async function recordSession(ctx: AppContext, paymentId: string, s: ProviderPayment): Promise<Payment> {
+  const [row] = await ctx.db
     .update(payments)
     .set({
       status: s.status === 'canceled' ? 'declined' : s.status === 'processing' ? 'processing' : 'open',
@@ -172,7 +179,9 @@ export async function recordSession(ctx: AppContext, paymentId: string, s: Provi
       cardLast4: s.card?.last4 ?? null,
       updatedAt: sql`now()`,
     })
-    .where(eq(payments.id, paymentId));
+    .where(eq(payments.id, paymentId))
+    .returning();
+  return row!;
 }
 
 // ------------------------------------------------------------------ refusals

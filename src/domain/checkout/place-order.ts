@@ -2,14 +2,15 @@
 // from the payment page, the provider's webhook and the reconciler, whichever comes first.
 // Each asks the provider what is true (never trusting a redirect's query string or a
 // webhook's snapshot), then:
-//   - paid (authorized or captured) → one transaction locks the payment row, takes the
-//     stock with conditional UPDATEs, writes order, lines, ledger, timeline event,
-//     confirmation email and the checkout's idempotent answer. The second caller finds the
-//     order already linked and returns it.
+//   - paid (authorized or captured) → one transaction locks the payment row, writes the
+//     order, claims the cart, writes lines, timeline event, confirmation email and the
+//     checkout's idempotent answer, and last takes the stock with conditional UPDATEs (and
+//     the discount's redemption) and writes the ledger. The second caller finds the order
+//     already linked and returns it.
 //   - paid, but the stock is gone or the cart already has an order → the payment is
 //     released (voided, or refunded when captured) and the shopper is emailed.
 //   - not paid yet → nothing changes; declined for good → the payment is closed.
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { settleChangesPayment } from '../edits/edit-payments.ts';
 import type { Tx } from '../../db/client.ts';
@@ -47,10 +48,12 @@ const customer = { kind: 'customer' } as const;
 /** Statuses after which no order will be made from the payment. */
 const CLOSED = ['declined', 'failed', 'expired', 'voided', 'releasing', 'refunded'];
 
-/** Settles payment `paymentId` from the provider's current view (`truth`, or asked now). */
-export async function settlePayment(ctx: AppContext, paymentId: string, truth?: ProviderPayment): Promise<Settlement> {
-  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
-  if (!payment) throw new DomainError('not_found', 'Payment not found.');
+/**
+ * Settles `payment` (its row as just read or written) from the provider's current view
+ * (`truth`, or asked now). A row that went stale meanwhile is harmless: the order
+ * transaction re-reads it under lock.
+ */
+export async function settlePayment(ctx: AppContext, payment: Payment, truth?: ProviderPayment): Promise<Settlement> {
   const known = await settledAlready(ctx, payment);
   if (known) return known;
   const provider = ctx.payments.get(payment.provider);
@@ -145,14 +148,6 @@ export async function placeOrderFromPayment(ctx: AppContext, provider: PaymentPr
 async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: ProviderPayment): Promise<OrderReceipt> {
   const settings = ctx.settings();
   const snap = payment.checkout as unknown as CheckoutSnapshot;
-  if (payment.cartId) {
-    const [cart] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, payment.cartId)).for('update');
-    if (cart?.orderId) {
-      throw new CannotPlace('duplicate', new DomainError('conflict', 'This cart had already been paid for and turned into an order, so this payment is being returned.'));
-    }
-  }
-  const stockAfter = await takeStock(tx, snap.lines);
-
   let order: typeof orders.$inferSelect | undefined;
   for (let i = 0; i < ORDER_NUMBER_ATTEMPTS && !order; i++) {
     [order] = await tx
@@ -181,17 +176,7 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
       .returning();
   }
   if (!order) throw new Error('Could not find a free order number');
-  if (snap.discount) {
-    // Like stock: the last allowed redemption goes to one checkout; the others are released.
-    const refused = await redeemDiscount(tx, snap.discount, order.id, snap.email);
-    if (refused) {
-      throw new CannotPlace(
-        'discount_used_up',
-        new DomainError('conflict', `${refused.message} Your payment is being returned in full, so nothing is charged. Remove the code from your cart to order without it.`),
-        refused.message,
-      );
-    }
-  }
+  if (payment.cartId) await claimCart(tx, payment.cartId, order.id);
 
   const items = await tx
     .insert(orderItems)
@@ -213,15 +198,6 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
       })),
     )
     .returning();
-  await tx.insert(stockLedger).values(
-    snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)!, reason: 'sale', orderId: order.id })),
-  );
-  await emitStockLowWebhooks(
-    tx,
-    snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)! })),
-    settings.lowStockThreshold,
-    ctx.clock.now(),
-  );
   const [linked] = await tx
     .update(payments)
     .set({
@@ -239,7 +215,6 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
     })
     .where(eq(payments.id, payment.id))
     .returning();
-  if (payment.cartId) await tx.update(carts).set({ orderId: order.id, updatedAt: sql`now()` }).where(eq(carts.id, payment.cartId));
   await appendOrderEvent(tx, {
     orderId: order.id,
     type: 'placed',
@@ -256,9 +231,51 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
     orderId: order.id,
     payload: confirmationPayload(receipt, settings.shipping.methods[snap.shippingMethod].label, ctx.clock.now(), paid.status === 'captured'),
   });
-  await announceChange(tx, 'catalog');
   if (payment.idempotencyKey) await rememberAnswer(tx, payment.idempotencyKey, { order: receipt });
+
+  // The rows every checkout of a product contends for (its variant, a shared code) are taken
+  // last, so each is held only for the last few statements and the commit.
+  const stockAfter = await takeStock(tx, snap.lines);
+  if (snap.discount) {
+    // Like stock: the last allowed redemption goes to one checkout; the others are released.
+    const refused = await redeemDiscount(tx, snap.discount, order.id, snap.email);
+    if (refused) {
+      throw new CannotPlace(
+        'discount_used_up',
+        new DomainError('conflict', `${refused.message} Your payment is being returned in full, so nothing is charged. Remove the code from your cart to order without it.`),
+        refused.message,
+      );
+    }
+  }
+  await tx.insert(stockLedger).values(
+    snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)!, reason: 'sale', orderId: order.id })),
+  );
+  await emitStockLowWebhooks(
+    tx,
+    snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)! })),
+    settings.lowStockThreshold,
+    ctx.clock.now(),
+  );
+  await announceChange(tx, 'catalog');
   return receipt;
+}
+
+/**
+ * Links the cart to its order unless another payment's order took it first (two checkouts
+ * of one cart, e.g. in two tabs): then this payment goes back. The row lock of the UPDATE
+ * makes the second wait for the first to commit, and then see its order.
+ */
+async function claimCart(tx: Tx, cartId: string, orderId: string): Promise<void> {
+  const [claimed] = await tx
+    .update(carts)
+    .set({ orderId, updatedAt: sql`now()` })
+    .where(and(eq(carts.id, cartId), isNull(carts.orderId)))
+    .returning({ id: carts.id });
+  if (claimed) return;
+  const [cart] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, cartId));
+  if (cart?.orderId) {
+    throw new CannotPlace('duplicate', new DomainError('conflict', 'This cart had already been paid for and turned into an order, so this payment is being returned.'));
+  }
 }
 
 /** Conditional decrements in one lock order (by variant id), so two checkouts never deadlock; throws CannotPlace when a line no longer fits. */

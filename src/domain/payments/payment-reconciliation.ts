@@ -41,7 +41,7 @@ export async function reconcilePayments(ctx: AppContext, graceMs: number, sessio
         if (await closeAs(ctx, p.id, ['pending'], 'failed', 'Checkout interrupted before the payment provider answered; nothing was charged.')) report.failed++;
         continue;
       }
-      const settled = await settlePayment(ctx, p.id);
+      const settled = await settlePayment(ctx, p);
       if (settled.outcome === 'placed') report.placed++;
       else if (settled.outcome === 'released') report.released++;
       else if (settled.outcome === 'pending' && ctx.clock.now().getTime() - p.createdAt.getTime() > sessionLifetimeMs) {

@@ -129,8 +129,10 @@ export function createSandboxProvider(opts: SandboxOptions): SandboxProvider {
     return row;
   }
 
-  /** Marks the session paid from `from` states; the webhook follows. */
-  async function settle(row: Row, card: { brand: string; last4: string; expMonth?: number; expYear?: number }, from: string[]): Promise<SandboxPayOutcome> {
+  type CardSummary = { brand: string; last4: string; expMonth?: number; expYear?: number };
+
+  /** Marks the session paid from `from` states (the webhook follows); the paid row, or undefined when it was no longer in them. */
+  async function markPaid(row: Row, card: CardSummary, from: string[]): Promise<Row | undefined> {
     const captured = row.captureMethod === 'automatic';
     const [paid] = await db
       .update(sandboxPayments)
@@ -145,9 +147,12 @@ export function createSandboxProvider(opts: SandboxOptions): SandboxProvider {
       })
       .where(and(eq(sandboxPayments.id, row.id), inArray(sandboxPayments.status, from)))
       .returning();
-    if (!paid) return { kind: 'closed', returnUrl: row.returnUrl };
-    emit('payment.succeeded', { paymentId: row.id, reference: row.reference });
-    return { kind: 'paid', returnUrl: row.returnUrl };
+    if (paid) emit('payment.succeeded', { paymentId: row.id, reference: row.reference });
+    return paid;
+  }
+
+  async function settle(row: Row, card: CardSummary, from: string[]): Promise<SandboxPayOutcome> {
+    return (await markPaid(row, card, from)) ? { kind: 'paid', returnUrl: row.returnUrl } : { kind: 'closed', returnUrl: row.returnUrl };
   }
 
   async function decline(row: Row, code: DeclineCode, final: boolean): Promise<SandboxPayOutcome> {
@@ -169,7 +174,7 @@ export function createSandboxProvider(opts: SandboxOptions): SandboxProvider {
         throw validationFailed({ 'payment.paymentMethod': `Unknown sandbox payment method; use one of ${Object.keys(SANDBOX_TOKENS).join(', ')}` });
       }
       const id = randomId('sbx_pay');
-      await db
+      const [created] = await db
         .insert(sandboxPayments)
         .values({
           id,
@@ -183,17 +188,21 @@ export function createSandboxProvider(opts: SandboxOptions): SandboxProvider {
           returnUrl: input.returnUrl,
           cancelUrl: input.cancelUrl,
         })
-        .onConflictDoNothing({ target: sandboxPayments.idempotencyKey });
+        .onConflictDoNothing({ target: sandboxPayments.idempotencyKey })
+        .returning();
       // A repeat with the same key gets the first session, as a provider's idempotency does.
-      const [row] = await db.select().from(sandboxPayments).where(eq(sandboxPayments.idempotencyKey, input.idempotencyKey));
-      if (input.method.kind !== 'token' || row!.id !== id) return view(row!);
+      const row = created ?? (await db.select().from(sandboxPayments).where(eq(sandboxPayments.idempotencyKey, input.idempotencyKey)))[0]!;
+      if (input.method.kind !== 'token' || !created) return view(row);
 
       const token = SANDBOX_TOKENS[input.method.token]!;
       const outcome = SANDBOX_TEST_CARDS[token.card];
       // A token cannot answer a bank's question: an API checkout needing 3-D Secure is declined.
-      if (outcome === '3ds') await decline(row!, 'authentication_required', true);
-      else if (outcome) await decline(row!, outcome, true);
-      else await settle(row!, { brand: token.brand, last4: token.card.slice(-4), expMonth: 12, expYear: clock.now().getUTCFullYear() + 3 }, ['open']);
+      if (outcome === '3ds') await decline(row, 'authentication_required', true);
+      else if (outcome) await decline(row, outcome, true);
+      else {
+        const paid = await markPaid(row, { brand: token.brand, last4: token.card.slice(-4), expMonth: 12, expYear: clock.now().getUTCFullYear() + 3 }, ['open']);
+        if (paid) return view(paid);
+      }
       return view((await load(id))!);
     },
 

@@ -250,7 +250,7 @@ export async function checkoutPages(app: FastifyInstance, { ctx }: { ctx: AppCon
     }
     let settled: Settlement;
     try {
-      settled = await settlePayment(ctx, payment.id);
+      settled = await settlePayment(ctx, payment);
     } catch (err) {
       // The provider did not answer: its webhook (or the reconciler) settles the payment; the page keeps asking.
       req.log.warn({ err, paymentId }, 'settling a payment on return failed');

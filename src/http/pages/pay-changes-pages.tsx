@@ -64,7 +64,7 @@ export async function payChangesPages(app: FastifyInstance, { ctx }: { ctx: AppC
     if (!payment || payment.purpose !== 'edit') return sendPage(ctx, req, reply, { title: 'Not found', main: render(<NotFoundView what="payment" />), noindex: true }, 404);
     let settled: Settlement;
     try {
-      settled = await settlePayment(ctx, payment.id);
+      settled = await settlePayment(ctx, payment);
     } catch (err) {
       req.log.warn({ err, paymentId: payment.id }, 'settling a changes payment on return failed');
       settled = { outcome: 'pending' };

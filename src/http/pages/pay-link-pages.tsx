@@ -67,7 +67,7 @@ export async function payLinkPages(app: FastifyInstance, { ctx }: { ctx: AppCont
     if (!payment || payment.cartId !== v.phoneOrder.cartId) return show(req, reply, v);
     let settled: Settlement;
     try {
-      settled = await settlePayment(ctx, payment.id);
+      settled = await settlePayment(ctx, payment);
     } catch (err) {
       req.log.warn({ err, paymentId }, 'settling a payment-link payment on return failed');
       settled = { outcome: 'pending' };
