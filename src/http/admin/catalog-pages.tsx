@@ -26,7 +26,8 @@ import { csrfField, csrfToken, flash, sendAdminPage } from './admin-layout.tsx';
 import { refusalOf, type Refusal } from './form-errors.ts';
 import { formToProduct, formToVariant, prefixed, productToForm, variantPrefix, withSpecRows } from './catalog-form.ts';
 import { text, type FormErrors, type FormValues } from './views/form.tsx';
-import { NewProductView, ProductEditView, ProductListView, ProductNotFoundView, type Refused } from './views/catalog-admin-views.tsx';
+import { NewProductView, ProductListView } from './views/catalog-admin-views.tsx';
+import { ProductEditView, ProductNotFoundView, type Refused } from './views/product-page-views.tsx';
 
 const PAGE_SIZE = 50;
 
