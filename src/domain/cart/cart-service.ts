@@ -5,6 +5,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { Conn, Tx } from '../../db/client.ts';
+import { prepared } from '../../db/prepared.ts';
 import { cartItems, carts, productImages, products, variants } from '../../db/schema.ts';
 import { imageUrl } from '../catalog/catalog-repo.ts';
 import { DomainError, notFound, validationFailed } from '../shared/errors.ts';
@@ -91,46 +92,50 @@ export async function createCart(ctx: Pick<AppContext, 'db'>, items: CartItemInp
   return id;
 }
 
+type Thumbnail = { key: string; alt: string };
+
+/** The cart's lines as stored, with current prices and stock; the thumbnail (first picture) only when asked for. */
+const linesQuery = (withImages: boolean) =>
+  prepared(withImages ? 'cart_lines_with_images' : 'cart_lines', (conn) =>
+    conn
+      .select({
+        variantId: variants.id,
+        sku: variants.sku,
+        productName: products.name,
+        productSlug: products.slug,
+        active: products.active,
+        options: variants.options,
+        unitPrice: variants.price,
+        currency: variants.currency,
+        stock: variants.stock,
+        quantity: cartItems.quantity,
+        weightGrams: variants.weightGrams,
+        taxCategory: products.taxCategory,
+        image: withImages
+          ? sql<Thumbnail | null>`(select json_build_object('key', ${productImages.imageKey}, 'alt', ${productImages.alt}) from ${productImages} where ${productImages.productId} = ${products.id} order by ${productImages.position} limit 1)`
+          : sql<Thumbnail | null>`null`,
+      })
+      .from(cartItems)
+      .innerJoin(variants, eq(variants.id, cartItems.variantId))
+      .innerJoin(products, eq(products.id, variants.productId))
+      .where(eq(cartItems.cartId, sql.placeholder('cartId')))
+      .orderBy(asc(cartItems.addedAt), asc(variants.sku)),
+  );
+const cartLines = { withImages: linesQuery(true), plain: linesQuery(false) };
+
 /**
  * The cart's lines with current prices, stock and a thumbnail, in the order they were added.
- * Checkout passes `images: false`: it shows no pictures, and it is one query fewer per order.
+ * Checkout passes `images: false`: it shows no pictures.
  */
 export async function loadCartLines(conn: Conn, cartId: string, { images: withImages = true } = {}): Promise<CartLine[]> {
-  const rows = await conn
-    .select({
-      variantId: variants.id,
-      productId: products.id,
-      sku: variants.sku,
-      productName: products.name,
-      productSlug: products.slug,
-      active: products.active,
-      options: variants.options,
-      unitPrice: variants.price,
-      currency: variants.currency,
-      stock: variants.stock,
-      quantity: cartItems.quantity,
-      weightGrams: variants.weightGrams,
-      taxCategory: products.taxCategory,
-    })
-    .from(cartItems)
-    .innerJoin(variants, eq(variants.id, cartItems.variantId))
-    .innerJoin(products, eq(products.id, variants.productId))
-    .where(eq(cartItems.cartId, cartId))
-    .orderBy(asc(cartItems.addedAt), asc(variants.sku));
-  if (rows.length === 0) return [];
-  const images = !withImages ? [] : await conn
-    .selectDistinctOn([productImages.productId], { productId: productImages.productId, imageKey: productImages.imageKey, alt: productImages.alt })
-    .from(productImages)
-    .where(inArray(productImages.productId, [...new Set(rows.map((r) => r.productId))]))
-    .orderBy(productImages.productId, asc(productImages.position));
-  const imageOf = new Map(images.map((i) => [i.productId, { url: imageUrl(i.imageKey, 'thumb'), alt: i.alt }]));
+  const rows = await (withImages ? cartLines.withImages : cartLines.plain)(conn).execute({ cartId });
   return rows.map((r) => ({
     variantId: r.variantId,
     sku: r.sku,
     productName: r.productName,
     productSlug: r.productSlug,
     options: r.options,
-    image: imageOf.get(r.productId) ?? null,
+    image: r.image ? { url: imageUrl(r.image.key, 'thumb'), alt: r.image.alt } : null,
     unitPrice: r.unitPrice,
     currency: r.currency,
     quantity: r.quantity,
@@ -141,12 +146,17 @@ export async function loadCartLines(conn: Conn, cartId: string, { images: withIm
   }));
 }
 
+/** The cart's order (once it became one) and discount code. */
+export const cartHeader = prepared('cart_header', (conn) =>
+  conn.select({ orderId: carts.orderId, discountCode: carts.discountCode }).from(carts).where(eq(carts.id, sql.placeholder('id'))),
+);
+
 /**
  * The cart with current prices, its discount and totals (estimated for `choice`, the
  * discount chosen at `at`); not_found for an unknown id.
  */
 export async function getCartView(conn: Conn, settings: StoreSettings, id: string, choice: TotalsChoice, at: DiscountContext): Promise<CartView> {
-  const [cart] = await conn.select({ orderId: carts.orderId, discountCode: carts.discountCode }).from(carts).where(eq(carts.id, id));
+  const [cart] = await cartHeader(conn).execute({ id });
   if (!cart) throw notFound('Cart');
   const lines = await loadCartLines(conn, id);
   const chosen = await chooseDiscount(conn, settings, lines, choice, cart.discountCode, at);

@@ -2,10 +2,11 @@
 // retry, two identical requests at once) waits for the first and gets its stored answer;
 // the same key with another request body is refused. The answer moves on as the payment
 // does: first "go and pay here" (the session), then the order or the reason there is none.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../context.ts';
 import type { Conn } from '../../db/client.ts';
+import { prepared } from '../../db/prepared.ts';
 import { idempotencyKeys } from '../../db/schema.ts';
 import { DomainError, type ErrorCode } from '../shared/errors.ts';
 import type { OrderReceipt } from './order-receipt.ts';
@@ -25,6 +26,14 @@ export type StoredAnswer = { order: OrderReceipt } | { error: { code: ErrorCode;
 /** How long a repeat waits for the first request with its key before giving up (409). */
 const DUPLICATE_WAIT_MS = 30_000;
 
+const claim = prepared('claim_idempotency_key', (conn) =>
+  conn
+    .insert(idempotencyKeys)
+    .values({ key: sql.placeholder('key'), requestHash: sql.placeholder('hash'), state: 'in_progress' })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key }),
+);
+
 /**
  * Claims `key` for this request. Returns undefined when the claim is ours; otherwise waits
  * for the request that holds it and returns its stored answer.
@@ -32,11 +41,7 @@ const DUPLICATE_WAIT_MS = 30_000;
 export async function claimKey(ctx: AppContext, key: string, hash: string): Promise<StoredAnswer | undefined> {
   const deadline = performance.now() + DUPLICATE_WAIT_MS;
   for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-    const [mine] = await ctx.db
-      .insert(idempotencyKeys)
-      .values({ key, requestHash: hash, state: 'in_progress' })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
+    const [mine] = await claim(ctx.db).execute({ key, hash });
     if (mine) return undefined;
     const [row] = await ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
     if (!row) continue; // the holder gave up between our two queries: claim again

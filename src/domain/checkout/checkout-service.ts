@@ -11,12 +11,13 @@
 //      from the shopper's return, the webhook or the reconciler, whichever comes first.
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import { carts, payments } from '../../db/schema.ts';
+import { payments } from '../../db/schema.ts';
+import { prepared } from '../../db/prepared.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { chooseDiscount, codeRefused } from '../discounts/discount-service.ts';
 import { sha256 } from '../shared/ids.ts';
 import type { CreateSessionInput, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
-import { loadCartLines, type CartLine } from '../cart/cart-service.ts';
+import { cartHeader, loadCartLines, type CartLine } from '../cart/cart-service.ts';
 import type { CheckoutInput } from './checkout-input.ts';
 import { lineName, snapshotOf } from './checkout-snapshot.ts';
 import { claimKey, rememberAnswer, releaseClaim, replayed, type PaymentSessionAnswer } from './checkout-answers.ts';
@@ -43,7 +44,7 @@ export async function startCheckout(ctx: AppContext, { cartId, input, idempotenc
     throw new DomainError('bad_request', 'The Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
   }
   const provider = ctx.payments.get(input.payment.provider ?? ctx.payments.defaultName);
-  const [cart] = await ctx.db.select({ orderId: carts.orderId, discountCode: carts.discountCode }).from(carts).where(eq(carts.id, cartId));
+  const [cart] = await cartHeader(ctx.db).execute({ id: cartId });
   if (!cart) throw notFound('Cart');
 
   const key = `checkout:${cartId}:${idempotencyKey}`;
@@ -165,24 +166,40 @@ async function open(
 
 /** Stores what the provider answered when a session opened (also for the payment of an order's changes); the row as stored. */
 export async function recordSession(ctx: AppContext, paymentId: string, s: ProviderPayment): Promise<Payment> {
-  const [row] = await ctx.db
-    .update(payments)
-    .set({
-      status: s.status === 'canceled' ? 'declined' : s.status === 'processing' ? 'processing' : 'open',
-      providerSessionId: s.sessionId,
-      providerTransactionId: s.transactionId ?? null,
-      redirectUrl: s.redirectUrl ?? null,
-      clientSecret: s.clientSecret ?? null,
-      declineCode: s.declineCode ?? null,
-      message: s.message ?? null,
-      cardBrand: s.card?.brand ?? null,
-      cardLast4: s.card?.last4 ?? null,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(payments.id, paymentId))
-    .returning();
+  const [row] = await sessionRecorder(ctx.db).execute({
+    id: paymentId,
+    status: s.status === 'canceled' ? 'declined' : s.status === 'processing' ? 'processing' : 'open',
+    sessionId: s.sessionId,
+    transactionId: s.transactionId ?? null,
+    redirectUrl: s.redirectUrl ?? null,
+    clientSecret: s.clientSecret ?? null,
+    declineCode: s.declineCode ?? null,
+    message: s.message ?? null,
+    cardBrand: s.card?.brand ?? null,
+    cardLast4: s.card?.last4 ?? null,
+  });
   return row!;
 }
+
+// Placeholders are wrapped in sql`` because Drizzle's update types accept no bare placeholder.
+const sessionRecorder = prepared('record_payment_session', (conn) =>
+  conn
+    .update(payments)
+    .set({
+      status: sql`${sql.placeholder('status')}`,
+      providerSessionId: sql`${sql.placeholder('sessionId')}`,
+      providerTransactionId: sql`${sql.placeholder('transactionId')}`,
+      redirectUrl: sql`${sql.placeholder('redirectUrl')}`,
+      clientSecret: sql`${sql.placeholder('clientSecret')}`,
+      declineCode: sql`${sql.placeholder('declineCode')}`,
+      message: sql`${sql.placeholder('message')}`,
+      cardBrand: sql`${sql.placeholder('cardBrand')}`,
+      cardLast4: sql`${sql.placeholder('cardLast4')}`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(payments.id, sql.placeholder('id')))
+    .returning(),
+);
 
 // ------------------------------------------------------------------ refusals
 

@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import type { Conn } from '../../db/client.ts';
 import { orderItems, orders, payments, type Address } from '../../db/schema.ts';
 import type { Money } from '../shared/money.ts';
+import type { OrderConfirmationPayload } from '../notifications/email-payloads.ts';
 import { trackingUrl } from '../tracking/tracking-token.ts';
 
 export type ReceiptItem = {
@@ -91,4 +92,24 @@ export async function loadOrderReceipt(ctx: Pick<AppContext, 'config' | 'secret'
     conn.select().from(payments).where(eq(payments.orderId, order.id)).orderBy(asc(payments.createdAt)).limit(1),
   ]);
   return payment ? receiptOf(ctx, order, items, payment) : undefined;
+}
+
+/** The confirmation email's payload: the receipt as it was when the order was placed. */
+export function confirmationPayload(r: OrderReceipt, shippingMethodLabel: string, paidAt: Date, captured: boolean): OrderConfirmationPayload {
+  return {
+    order: {
+      number: r.number,
+      createdAt: r.createdAt,
+      currency: r.currency,
+      items: r.items.map((i) => ({ name: i.name, sku: i.sku, options: i.options, quantity: i.quantity, unitPrice: i.unitPrice, lineTotal: i.lineTotal })),
+      ...r.totals,
+      discountCode: r.discountCode,
+      shippingMethodLabel,
+      shippingAddress: r.shippingAddress,
+      email: r.email,
+      phone: r.phone,
+    },
+    payment: { ...r.payment, createdAt: paidAt.toISOString(), captured },
+    trackingUrl: r.trackingUrl,
+  };
 }

@@ -21,10 +21,10 @@ import { announceChange } from '../shared/change-bus.ts';
 import { appendOrderEvent } from '../orders/order-events.ts';
 import { emitStockLowWebhooks } from '../webhooks/webhook-fanout.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
-import type { OrderConfirmationPayload } from '../notifications/email-payloads.ts';
 import type { DeclineCode, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
 import { lineName, type CheckoutSnapshot, type SnapshotLine } from './checkout-snapshot.ts';
-import { receiptOf, loadOrderReceipt, type OrderReceipt } from './order-receipt.ts';
+import { confirmationPayload, receiptOf, loadOrderReceipt, type OrderReceipt } from './order-receipt.ts';
+import { finishRelease } from '../payments/payment-release.ts';
 import { rememberAnswer } from './checkout-answers.ts';
 import { redeemDiscount } from '../discounts/discount-service.ts';
 
@@ -360,52 +360,4 @@ async function release(ctx: AppContext, provider: PaymentProvider, paymentId: st
   else if (marked) return (await settledAlready(ctx, marked)) ?? { outcome: 'released', error: why.error };
   ctx.log.warn({ paymentId, reason: why.reason }, 'payment released: no order could be made from it');
   return { outcome: 'released', error: why.error };
-}
-
-/** Voids (authorized) or refunds (captured) a `releasing` payment; leaves it for the reconciler when the provider fails. */
-export async function finishRelease(ctx: AppContext, provider: PaymentProvider, payment: Payment): Promise<boolean> {
-  const key = `${payment.idempotencyKey ?? payment.id}:${payment.id}:release`;
-  let done: 'voided' | 'refunded' | undefined;
-  let problem = '';
-  try {
-    if (payment.amountCaptured > 0 && payment.providerTransactionId) {
-      const r = await provider.refund({ transactionId: payment.providerTransactionId, amount: payment.amountCaptured, currency: payment.currency, idempotencyKey: key, reference: payment.id });
-      if (r.status === 'failed') problem = r.message;
-      else done = 'refunded';
-    } else {
-      const r = await provider.void({ sessionId: payment.providerSessionId ?? '', transactionId: payment.providerTransactionId, idempotencyKey: key });
-      if (r.status === 'voided') done = 'voided';
-      else problem = r.message;
-    }
-  } catch (err) {
-    problem = err instanceof Error ? err.message : String(err);
-  }
-  if (!done) {
-    ctx.log.error({ paymentId: payment.id, reason: problem }, 'releasing a payment failed; the reconciler will try again');
-    return false;
-  }
-  await ctx.db
-    .update(payments)
-    .set({ status: done, updatedAt: sql`now()` })
-    .where(and(eq(payments.id, payment.id), eq(payments.status, 'releasing')));
-  return true;
-}
-
-function confirmationPayload(r: OrderReceipt, shippingMethodLabel: string, paidAt: Date, captured: boolean): OrderConfirmationPayload {
-  return {
-    order: {
-      number: r.number,
-      createdAt: r.createdAt,
-      currency: r.currency,
-      items: r.items.map((i) => ({ name: i.name, sku: i.sku, options: i.options, quantity: i.quantity, unitPrice: i.unitPrice, lineTotal: i.lineTotal })),
-      ...r.totals,
-      discountCode: r.discountCode,
-      shippingMethodLabel,
-      shippingAddress: r.shippingAddress,
-      email: r.email,
-      phone: r.phone,
-    },
-    payment: { ...r.payment, createdAt: paidAt.toISOString(), captured },
-    trackingUrl: r.trackingUrl,
-  };
 }

@@ -5,6 +5,7 @@
 // the order transaction (redeemDiscount); the checks here tell the shopper early.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Conn, Tx } from '../../db/client.ts';
+import { prepared } from '../../db/prepared.ts';
 import { discountRedemptions, discounts } from '../../db/schema.ts';
 import { computeTotals, type PricedLine, type Totals, type TotalsChoice } from '../checkout/totals.ts';
 import type { StoreSettings } from '../settings/store-settings.ts';
@@ -57,6 +58,9 @@ async function usesBy(conn: Conn, ids: string[], email: string): Promise<Map<str
 }
 
 /** The best discount for these lines among the cart's `code` and the automatic promotions. */
+/** The automatic promotions switched on (read on every cart view and checkout). */
+const activePromotions = prepared('active_promotions', (conn) => conn.select().from(discounts).where(and(isNull(discounts.code), eq(discounts.active, true))));
+
 export async function chooseDiscount(
   conn: Conn,
   settings: StoreSettings,
@@ -68,7 +72,7 @@ export async function chooseDiscount(
   const base = computeTotals(settings, lines, choice);
   const [own, promotions] = await Promise.all([
     code ? findByCode(conn, code) : undefined,
-    conn.select().from(discounts).where(and(isNull(discounts.code), eq(discounts.active, true))),
+    activePromotions(conn).execute(),
   ]);
   const candidates = own ? [own, ...promotions] : promotions;
   const used = at.email ? await usesBy(conn, candidates.map((d) => d.id), at.email) : new Map<string, number>();

@@ -10,7 +10,8 @@
 import { and, asc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { idempotencyKeys, payments } from '../../db/schema.ts';
-import { finishRelease, settlePayment } from '../checkout/place-order.ts';
+import { settlePayment } from '../checkout/place-order.ts';
+import { finishRelease } from './payment-release.ts';
 import { rememberAnswer } from '../checkout/checkout-answers.ts';
 import { capturePayment, dueCaptures } from './capture-service.ts';
 import type { PaymentProvider } from './provider.ts';
