@@ -56,8 +56,10 @@ const CLOSED = ['declined', 'failed', 'expired', 'voided', 'releasing', 'refunde
 export async function settlePayment(ctx: AppContext, payment: Payment, truth?: ProviderPayment): Promise<Settlement> {
   const known = await settledAlready(ctx, payment);
   if (known) return known;
+  // No session recorded yet: the request that opens it is still running and settles it (or else the reconciler does).
+  if (!truth && !payment.providerSessionId) return { outcome: 'pending' };
   const provider = ctx.payments.get(payment.provider);
-  const now = truth ?? (await provider.retrieve({ sessionId: payment.providerSessionId ?? '', transactionId: payment.providerTransactionId }));
+  const now = truth ?? (await provider.retrieve({ sessionId: payment.providerSessionId!, transactionId: payment.providerTransactionId }));
   switch (now.status) {
     case 'open':
     case 'processing':

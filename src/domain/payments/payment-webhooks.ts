@@ -63,8 +63,6 @@ async function handle(ctx: AppContext, providerName: string, event: ProviderEven
       }
       // Already an order (usually: a token checkout placed it before its own webhook came): nothing left to settle.
       if (payment.purpose === 'order' && payment.orderId) return;
-      // The session is not recorded yet: the request that opened it is still running and settles it (or else the reconciler does).
-      if (!payment.providerSessionId) return;
       await settlePayment(ctx, payment);
       return;
     }
