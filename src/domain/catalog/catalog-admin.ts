@@ -14,6 +14,7 @@ import { imageBlobKey, IMAGE_SIZES, storeImage } from '../storage/images.ts';
 import { isUuid, type AdminImage } from './catalog-admin-queries.ts';
 import { imageUrl } from './catalog-repo.ts';
 import { claimSlug, recordSlugChange } from './slug-redirects.ts';
+import { uniqueViolation } from '../../db/pg-errors.ts';
 
 export type ProductInput = {
   name: string;
@@ -354,9 +355,7 @@ async function uniqueOrRefused<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    const pgError = (e: unknown): { code?: string; constraint?: string } | undefined =>
-      e && typeof e === 'object' ? ('code' in e && (e as { code?: unknown }).code === '23505' ? (e as { constraint?: string }) : pgError((e as { cause?: unknown }).cause)) : undefined;
-    const unique = pgError(err);
+    const unique = uniqueViolation(err);
     if (!unique) throw err;
     throw unique.constraint?.includes('sku')
       ? validationFailed({ sku: 'This SKU was just taken by another variant: SKUs must be unique.' })

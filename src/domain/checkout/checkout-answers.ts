@@ -61,8 +61,13 @@ export async function claimKey(ctx: AppContext, key: string, hash: string): Prom
  * there (the session answer it grew from); a session answer only fills an open claim.
  */
 export async function rememberAnswer(conn: Conn, key: string, answer: StoredAnswer): Promise<void> {
+  await answerUpdate(conn, key, answer);
+}
+
+/** The UPDATE rememberAnswer runs, not yet run: a caller can fold it into a larger statement. */
+export function answerUpdate(conn: Conn, key: string, answer: StoredAnswer) {
   const status = 'order' in answer ? 201 : 'session' in answer ? 202 : null; // a refusal's status follows from its error code
-  await conn
+  return conn
     .update(idempotencyKeys)
     .set({ state: 'done', responseStatus: status, responseBody: answer })
     .where('session' in answer ? and(eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, 'in_progress')) : eq(idempotencyKeys.key, key));

@@ -3,29 +3,29 @@
 // Each asks the provider what is true (never trusting a redirect's query string or a
 // webhook's snapshot), then:
 //   - paid (authorized or captured) → one transaction locks the payment row, writes the
-//     order, claims the cart, writes lines, timeline event, confirmation email and the
-//     checkout's idempotent answer, and last takes the stock with conditional UPDATEs (and
-//     the discount's redemption) and writes the ledger. The second caller finds the order
-//     already linked and returns it.
+//     order with its lines, payment link, cart claim and timeline event, then the
+//     confirmation email and the checkout's idempotent answer, and last takes the stock with
+//     conditional UPDATEs and their ledger rows (and the discount's redemption); the
+//     statements are in order-writes.ts. The second caller finds the order already linked
+//     and returns it.
 //   - paid, but the stock is gone or the cart already has an order → the payment is
 //     released (voided, or refunded when captured) and the shopper is emailed.
 //   - not paid yet → nothing changes; declined for good → the payment is closed.
-import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { settleChangesPayment } from '../edits/edit-payments.ts';
 import type { Tx } from '../../db/client.ts';
-import { carts, orderItems, orders, payments, products, stockLedger, variants } from '../../db/schema.ts';
+import { carts, orders, payments, variants } from '../../db/schema.ts';
 import { DomainError } from '../shared/errors.ts';
 import { readableNumber } from '../shared/ids.ts';
-import { announceChange } from '../shared/change-bus.ts';
-import { appendOrderEvent } from '../orders/order-events.ts';
-import { emitStockLowWebhooks } from '../webhooks/webhook-fanout.ts';
+import { checkoutSubscribers, emitOrderWebhooks, emitStockLowWebhooks } from '../webhooks/webhook-fanout.ts';
 import { enqueueEmail } from '../notifications/outbox.ts';
 import type { DeclineCode, PaymentProvider, ProviderPayment } from '../payments/provider.ts';
 import { lineName, type CheckoutSnapshot, type SnapshotLine } from './checkout-snapshot.ts';
 import { confirmationPayload, receiptOf, loadOrderReceipt, type OrderReceipt } from './order-receipt.ts';
 import { finishRelease } from '../payments/payment-release.ts';
 import { rememberAnswer } from './checkout-answers.ts';
+import { insertOrder, isOrderNumberTaken, queueConfirmation, takeLineStock } from './order-writes.ts';
 import { redeemDiscount } from '../discounts/discount-service.ts';
 
 export type Payment = typeof payments.$inferSelect;
@@ -132,16 +132,21 @@ class CannotPlace extends Error {
 export async function placeOrderFromPayment(ctx: AppContext, provider: PaymentProvider, paymentId: string, paid: ProviderPayment): Promise<Settlement> {
   let settled: Payment | undefined;
   let receipt: OrderReceipt | undefined;
-  try {
-    await ctx.db.transaction(async (tx) => {
-      const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
-      if (!payment) throw new DomainError('not_found', 'Payment not found.');
-      if (payment.orderId || CLOSED.includes(payment.status)) settled = payment;
-      else receipt = await createOrder(ctx, tx, payment, paid);
-    });
-  } catch (err) {
-    if (!(err instanceof CannotPlace)) throw err;
-    return release(ctx, provider, paymentId, paid, err);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.db.transaction(async (tx) => {
+        const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+        if (!payment) throw new DomainError('not_found', 'Payment not found.');
+        if (payment.orderId || CLOSED.includes(payment.status)) settled = payment;
+        else receipt = await createOrder(ctx, tx, payment, paid);
+      });
+      break;
+    } catch (err) {
+      // The random order number was taken: the whole transaction went back, so try again with another.
+      if (isOrderNumberTaken(err) && attempt < ORDER_NUMBER_ATTEMPTS) continue;
+      if (!(err instanceof CannotPlace)) throw err;
+      return release(ctx, provider, paymentId, paid, err);
+    }
   }
   if (receipt) return { outcome: 'placed', order: receipt };
   return (await settledAlready(ctx, settled!)) ?? { outcome: 'pending' };
@@ -150,94 +155,76 @@ export async function placeOrderFromPayment(ctx: AppContext, provider: PaymentPr
 async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: ProviderPayment): Promise<OrderReceipt> {
   const settings = ctx.settings();
   const snap = payment.checkout as unknown as CheckoutSnapshot;
-  let order: typeof orders.$inferSelect | undefined;
-  for (let i = 0; i < ORDER_NUMBER_ATTEMPTS && !order; i++) {
-    [order] = await tx
-      .insert(orders)
-      .values({
-        number: readableNumber(settings.orderNumberPrefix),
-        status: 'paid',
-        email: snap.email,
-        phone: snap.phone,
-        shippingAddress: snap.shippingAddress,
-        shippingMethod: snap.shippingMethod,
-        currency: payment.currency,
-        subtotal: snap.totals.subtotal,
-        discount: snap.totals.discount ?? 0,
-        // Codes are case-insensitive: the order keeps them as shoppers see them, upper case.
-        discountCode: snap.discount ? (snap.discount.code?.toUpperCase() ?? snap.discount.label) : null,
-        shipping: snap.totals.shipping,
-        tax: snap.totals.tax,
-        total: snap.totals.total,
-        taxRateBp: snap.totals.taxRateBp,
-        shippingTax: snap.totals.shippingTax ?? 0,
-        taxBreakdown: snap.totals.jurisdictions ?? [],
-        cartId: payment.cartId,
-      })
-      .onConflictDoNothing({ target: orders.number })
-      .returning();
-  }
-  if (!order) throw new Error('Could not find a free order number');
-  if (payment.cartId) await claimCart(tx, payment.cartId, order.id);
-
-  const items = await tx
-    .insert(orderItems)
-    .values(
-      snap.lines.map((l, position) => ({
-        orderId: order.id,
-        variantId: l.variantId,
-        sku: l.sku,
-        productName: l.productName,
-        productSlug: l.productSlug,
-        options: l.options,
-        unitPrice: l.unitPrice,
-        quantity: l.quantity,
-        lineTotal: l.lineTotal,
-        discount: l.discount ?? 0,
-        tax: l.tax,
-        taxCategory: l.taxCategory ?? 'general',
-        position,
-      })),
-    )
-    .returning();
-  const [linked] = await tx
-    .update(payments)
-    .set({
-      orderId: order.id,
-      status: paid.status,
-      providerTransactionId: paid.transactionId ?? payment.providerTransactionId,
-      amountCaptured: paid.amountCaptured,
-      cardBrand: paid.card?.brand ?? payment.cardBrand,
-      cardLast4: paid.card?.last4 ?? payment.cardLast4,
-      cardExpMonth: paid.card?.expMonth ?? payment.cardExpMonth,
-      cardExpYear: paid.card?.expYear ?? payment.cardExpYear,
-      declineCode: null,
-      message: null,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(payments.id, payment.id))
-    .returning();
-  await appendOrderEvent(tx, {
-    orderId: order.id,
+  const transactionId = paid.transactionId ?? payment.providerTransactionId;
+  const total = snap.totals.total;
+  const discountCode = snap.discount ? (snap.discount.code?.toUpperCase() ?? snap.discount.label) : null;
+  const placedEvent = {
     type: 'placed',
     actor: customer,
     from: null,
     to: 'paid',
-    details: { total: order.total, currency: order.currency, ...(snap.discount ? { discount: order.discount, discountCode: order.discountCode } : {}), paymentId: linked!.id, provider: linked!.provider, transactionId: linked!.providerTransactionId, captured: paid.status === 'captured' },
+    details: { total, currency: payment.currency, ...(snap.discount ? { discount: snap.totals.discount ?? 0, discountCode } : {}), paymentId: payment.id, provider: payment.provider, transactionId, captured: paid.status === 'captured' },
+  };
+  const { order, items, payment: linked, cartClaimed } = await insertOrder(tx, {
+    order: {
+      number: readableNumber(settings.orderNumberPrefix),
+      status: 'paid',
+      email: snap.email,
+      phone: snap.phone,
+      shippingAddress: snap.shippingAddress,
+      shippingMethod: snap.shippingMethod,
+      currency: payment.currency,
+      subtotal: snap.totals.subtotal,
+      discount: snap.totals.discount ?? 0,
+      // Codes are case-insensitive: the order keeps them as shoppers see them, upper case.
+      discountCode,
+      shipping: snap.totals.shipping,
+      tax: snap.totals.tax,
+      total,
+      taxRateBp: snap.totals.taxRateBp,
+      shippingTax: snap.totals.shippingTax ?? 0,
+      taxBreakdown: snap.totals.jurisdictions ?? [],
+      cartId: payment.cartId,
+    },
+    // A snapshot line holds exactly an order line's columns; older snapshots may lack the last two.
+    items: snap.lines.map((l, position) => ({ ...l, discount: l.discount ?? 0, taxCategory: l.taxCategory ?? 'general', position })),
+    payment: {
+      id: payment.id,
+      set: {
+        status: paid.status,
+        providerTransactionId: transactionId,
+        amountCaptured: paid.amountCaptured,
+        cardBrand: paid.card?.brand ?? payment.cardBrand,
+        cardLast4: paid.card?.last4 ?? payment.cardLast4,
+        cardExpMonth: paid.card?.expMonth ?? payment.cardExpMonth,
+        cardExpYear: paid.card?.expYear ?? payment.cardExpYear,
+        declineCode: null,
+        message: null,
+        updatedAt: sql`now()`,
+      },
+    },
+    cartId: payment.cartId,
+    event: placedEvent,
   });
+  if (payment.cartId && !cartClaimed) await refuseIfCartTaken(tx, payment.cartId);
+  const listeners = await checkoutSubscribers(tx);
+  await emitOrderWebhooks(tx, { ...placedEvent, orderId: order.id }, listeners);
 
-  const receipt = receiptOf(ctx, order, items, linked!);
-  await enqueueEmail(tx, {
-    template: 'order_confirmation',
-    to: order.email,
-    orderId: order.id,
-    payload: confirmationPayload(receipt, settings.shipping.methods[snap.shippingMethod].label, ctx.clock.now(), paid.status === 'captured'),
-  });
-  if (payment.idempotencyKey) await rememberAnswer(tx, payment.idempotencyKey, { order: receipt });
+  const receipt = receiptOf(ctx, order, items, linked);
+  await queueConfirmation(
+    tx,
+    {
+      template: 'order_confirmation',
+      to: order.email,
+      orderId: order.id,
+      payload: confirmationPayload(receipt, settings.shipping.methods[snap.shippingMethod].label, ctx.clock.now(), paid.status === 'captured'),
+    },
+    payment.idempotencyKey ? { key: payment.idempotencyKey, answer: { order: receipt } } : undefined,
+  );
 
   // The rows every checkout of a product contends for (its variant, a shared code) are taken
   // last, so each is held only for the last few statements and the commit.
-  const stockAfter = await takeStock(tx, snap.lines);
+  const stockAfter = await takeStock(tx, snap.lines, order.id);
   if (snap.discount) {
     // Like stock: the last allowed redemption goes to one checkout; the others are released.
     const refused = await redeemDiscount(tx, snap.discount, order.id, snap.email);
@@ -249,54 +236,38 @@ async function createOrder(ctx: AppContext, tx: Tx, payment: Payment, paid: Prov
       );
     }
   }
-  await tx.insert(stockLedger).values(
-    snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)!, reason: 'sale', orderId: order.id })),
-  );
   await emitStockLowWebhooks(
     tx,
     snap.lines.map((l) => ({ variantId: l.variantId, delta: -l.quantity, stockAfter: stockAfter.get(l.variantId)! })),
     settings.lowStockThreshold,
     ctx.clock.now(),
+    listeners,
   );
-  await announceChange(tx, 'catalog');
   return receipt;
 }
 
 /**
- * Links the cart to its order unless another payment's order took it first (two checkouts
- * of one cart, e.g. in two tabs): then this payment goes back. The row lock of the UPDATE
- * makes the second wait for the first to commit, and then see its order.
+ * The cart was not claimed: when another payment's order took it first (two checkouts of
+ * one cart, e.g. in two tabs), this payment goes back. The claim's row lock made this one
+ * wait for the first to commit, and then see its order.
  */
-async function claimCart(tx: Tx, cartId: string, orderId: string): Promise<void> {
-  const [claimed] = await tx
-    .update(carts)
-    .set({ orderId, updatedAt: sql`now()` })
-    .where(and(eq(carts.id, cartId), isNull(carts.orderId)))
-    .returning({ id: carts.id });
-  if (claimed) return;
+async function refuseIfCartTaken(tx: Tx, cartId: string): Promise<void> {
   const [cart] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, cartId));
   if (cart?.orderId) {
     throw new CannotPlace('duplicate', new DomainError('conflict', 'This cart had already been paid for and turned into an order, so this payment is being returned.'));
   }
 }
 
-/** Conditional decrements in one lock order (by variant id), so two checkouts never deadlock; throws CannotPlace when a line no longer fits. */
-async function takeStock(tx: Tx, lines: SnapshotLine[]): Promise<Map<string, number>> {
+/**
+ * Takes each line's stock and writes its ledger row, in one lock order (by variant id) so two
+ * checkouts never deadlock; throws CannotPlace when a line no longer fits.
+ */
+async function takeStock(tx: Tx, lines: SnapshotLine[], orderId: string): Promise<Map<string, number>> {
   const stockAfter = new Map<string, number>();
   const short: SnapshotLine[] = [];
   for (const line of [...lines].sort((x, y) => (x.variantId < y.variantId ? -1 : 1))) {
-    const [row] = await tx
-      .update(variants)
-      .set({ stock: sql`${variants.stock} - ${line.quantity}` })
-      .where(
-        and(
-          eq(variants.id, line.variantId),
-          gte(variants.stock, line.quantity),
-          sql`exists (select 1 from ${products} where ${products.id} = ${variants.productId} and ${products.active})`,
-        ),
-      )
-      .returning({ stock: variants.stock });
-    if (row) stockAfter.set(line.variantId, row.stock);
+    const left = await takeLineStock(tx, line, orderId);
+    if (left !== undefined) stockAfter.set(line.variantId, left);
     else short.push(line);
   }
   if (short.length) {

@@ -8,9 +8,12 @@ import type { TemplateName, TemplatePayloads } from './email-payloads.ts';
 /** NOTIFY channel that wakes the outbox workers; PostgreSQL delivers it only when the transaction commits. */
 export const OUTBOX_CHANNEL = 'casanova_outbox';
 
+/** The NOTIFY that wakes the workers, as an expression (for a caller that folds it into a larger statement). */
+export const wakeOutboxWorkersSql = () => sql`pg_notify(${OUTBOX_CHANNEL}, '')`;
+
 /** Wakes every listening worker (once the caller's transaction commits). */
 export async function wakeOutboxWorkers(conn: Conn): Promise<void> {
-  await conn.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+  await conn.execute(sql`select ${wakeOutboxWorkersSql()}`);
 }
 
 export type EmailMessage<T extends TemplateName = TemplateName> = {
@@ -22,11 +25,12 @@ export type EmailMessage<T extends TemplateName = TemplateName> = {
   caseId?: string;
 };
 
+/** The outbox row for `m`, for a caller that writes it within a larger statement (and wakes the workers itself). */
+export const emailRow = <T extends TemplateName>(m: EmailMessage<T>) =>
+  ({ channel: 'email', template: m.template, recipient: m.to, payload: m.payload as Record<string, unknown>, orderId: m.orderId ?? null, caseId: m.caseId ?? null }) as const;
+
 export async function enqueueEmail<T extends TemplateName>(conn: Conn, m: EmailMessage<T>): Promise<number> {
-  const [row] = await conn
-    .insert(outbox)
-    .values({ channel: 'email', template: m.template, recipient: m.to, payload: m.payload as Record<string, unknown>, orderId: m.orderId ?? null, caseId: m.caseId ?? null })
-    .returning({ id: outbox.id });
+  const [row] = await conn.insert(outbox).values(emailRow(m)).returning({ id: outbox.id });
   await wakeOutboxWorkers(conn);
   return row!.id;
 }

@@ -9,20 +9,22 @@ export type Actor = { kind: 'staff'; staffId: string; email: string } | { kind: 
 
 export const actorLabel = (a: Actor) => (a.kind === 'staff' ? a.email : a.kind === 'system' && a.name ? `system:${a.name}` : a.kind);
 
-export async function appendOrderEvent(
-  conn: Conn,
-  e: { orderId: string; type: string; actor: Actor; from?: string | null; to?: string | null; details?: Record<string, unknown>; internal?: boolean; at?: Date },
-): Promise<void> {
-  await conn.insert(orderEvents).values({
-    orderId: e.orderId,
-    type: e.type,
-    fromStatus: e.from ?? null,
-    toStatus: e.to ?? null,
-    actor: actorLabel(e.actor),
-    staffId: e.actor.kind === 'staff' ? e.actor.staffId : null,
-    internal: e.internal ?? false,
-    details: e.details ?? {},
-    ...(e.at ? { createdAt: e.at } : {}),
-  });
+export type OrderEventInput = { orderId: string; type: string; actor: Actor; from?: string | null; to?: string | null; details?: Record<string, unknown>; internal?: boolean; at?: Date };
+
+/** The timeline row for `e`, for a caller that writes it within a larger statement (then it calls emitOrderWebhooks itself). */
+export const orderEventRow = (e: OrderEventInput) => ({
+  orderId: e.orderId,
+  type: e.type,
+  fromStatus: e.from ?? null,
+  toStatus: e.to ?? null,
+  actor: actorLabel(e.actor),
+  staffId: e.actor.kind === 'staff' ? e.actor.staffId : null,
+  internal: e.internal ?? false,
+  details: e.details ?? {},
+  ...(e.at ? { createdAt: e.at } : {}),
+});
+
+export async function appendOrderEvent(conn: Conn, e: OrderEventInput): Promise<void> {
+  await conn.insert(orderEvents).values(orderEventRow(e));
   await emitOrderWebhooks(conn, e);
 }

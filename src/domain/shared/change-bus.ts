@@ -9,8 +9,11 @@ export const CHANGES_CHANNEL = 'casanova_changes';
 /** What changed: the catalog (pages, product JSON) or the store settings. */
 export type ChangeTopic = 'catalog' | 'settings';
 
+/** The NOTIFY as an expression, for a caller that folds it into a larger statement. */
+export const announceChangeSql = (topic: ChangeTopic) => sql`pg_notify(${CHANGES_CHANNEL}, ${topic})`;
+
 export async function announceChange(conn: Conn, topic: ChangeTopic): Promise<void> {
-  await conn.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${topic})`);
+  await conn.execute(sql`select ${announceChangeSql(topic)}`);
 }
 
 const TOPICS: ChangeTopic[] = ['catalog', 'settings'];

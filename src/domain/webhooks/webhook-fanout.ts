@@ -11,8 +11,10 @@ import { loadSettings } from '../settings/settings-service.ts';
 import { crossedLowStock, webhookEventsFor, type OrderEventFacts, type WebhookEventType } from './webhook-events.ts';
 import { orderEventData, type WebhookEvent } from './webhook-payload.ts';
 
+type Endpoint = { id: string; events: string[] };
+
 /** Active endpoints subscribed to any of `types`. A small table: one indexed-enough scan per change. */
-async function subscribers(conn: Conn, types: WebhookEventType[]): Promise<{ id: string; events: string[] }[]> {
+async function subscribers(conn: Conn, types: WebhookEventType[]): Promise<Endpoint[]> {
   if (types.length === 0) return [];
   return conn
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
@@ -48,10 +50,15 @@ const newEvent = (type: WebhookEventType, at: Date, data: Record<string, unknown
   data,
 });
 
-/** The webhook events of one order timeline event (see webhookEventsFor). */
-export async function emitOrderWebhooks(conn: Conn, e: OrderEventFacts & { orderId: string; from?: string | null; at?: Date }): Promise<void> {
+/** Who listens for a placed order or for low stock: asked once for both by the checkout's order transaction. */
+export const checkoutSubscribers = (conn: Conn) => subscribers(conn, ['order.placed', 'stock.low']);
+
+const listeningTo = (endpoints: Endpoint[], types: WebhookEventType[]) => endpoints.filter((ep) => types.some((t) => ep.events.includes(t)));
+
+/** The webhook events of one order timeline event (see webhookEventsFor); `known`: the subscribers already read in this transaction. */
+export async function emitOrderWebhooks(conn: Conn, e: OrderEventFacts & { orderId: string; from?: string | null; at?: Date }, known?: Endpoint[]): Promise<void> {
   const types = webhookEventsFor(e);
-  const endpoints = await subscribers(conn, types);
+  const endpoints = known ? listeningTo(known, types) : await subscribers(conn, types);
   if (endpoints.length === 0) return;
   const [order] = await conn.select().from(orders).where(eq(orders.id, e.orderId));
   if (!order) return;
@@ -69,9 +76,9 @@ export async function emitOrderWebhooks(conn: Conn, e: OrderEventFacts & { order
 export type StockMove = { variantId: string; delta: number; stockAfter: number };
 
 /** A `stock.low` event for each variant this change brought to or below the threshold (read from settings when not given). */
-export async function emitStockLowWebhooks(conn: Conn, moves: StockMove[], threshold?: number, at: Date = new Date()): Promise<void> {
+export async function emitStockLowWebhooks(conn: Conn, moves: StockMove[], threshold?: number, at: Date = new Date(), known?: Endpoint[]): Promise<void> {
   if (!moves.some((m) => m.delta < 0)) return;
-  const endpoints = await subscribers(conn, ['stock.low']);
+  const endpoints = known ? listeningTo(known, ['stock.low']) : await subscribers(conn, ['stock.low']);
   if (endpoints.length === 0) return;
   const limit = threshold ?? (await loadSettings(conn)).lowStockThreshold;
   const low = moves.filter((m) => crossedLowStock(m, limit));
