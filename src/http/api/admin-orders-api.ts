@@ -63,8 +63,9 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
             status: z.enum([...ORDER_STATUSES, 'open'] as const).optional().describe('A state, or "open" for every order not yet shipped'),
             q: z.string().max(100).optional().describe('Order number (any case, dashes optional), email, phone (any US format) or name'),
             sku: z.string().max(60).optional(),
-            page: z.coerce.number().int().min(1).max(10_000).default(1),
+            page: z.coerce.number().int().min(1).max(10_000).default(1).describe('Ignored when after is given'),
             limit: z.coerce.number().int().min(1).max(100).default(50),
+            after: z.string().max(40).optional().describe('Cursor: the nextCursor of the previous page; faster than page for deep pages'),
           }),
           response: {
             200: z.object({
@@ -73,8 +74,9 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
               page: z.number().int(),
               limit: z.number().int(),
               counts: z.record(z.string(), z.number().int()).describe('Orders per state matching q and sku'),
+              nextCursor: z.string().nullable().describe('Pass as after to get the next page; null on the last page'),
             }),
-            ...errors(400, 401, 403),
+            ...errors(400, 401, 403, 422),
           },
         },
       },
@@ -93,6 +95,7 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
           page: req.query.page,
           limit: req.query.limit,
           counts: list.counts,
+          nextCursor: list.nextCursor,
         };
       },
     );
