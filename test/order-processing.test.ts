@@ -4,11 +4,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { DB_KINDS } from './helpers/databases.ts';
 import { testApp, fixedClock, type TestApp } from './helpers/test-app.ts';
 import { addProducts, basicCatalog } from './helpers/fixtures.ts';
-import { insertPaidOrder } from './helpers/order-fixture.ts';
+import { insertBareOrders, insertPaidOrder } from './helpers/order-fixture.ts';
 import { placeTestOrder } from './helpers/orders.ts';
 import { staffToken } from './helpers/staff.ts';
 import { orderEvents, orders, outbox, payments, refunds, shipments, stockLedger, variants } from '../src/db/schema.ts';
@@ -390,6 +390,62 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal((await call('warehouse', 'GET', '/api/v1/admin/orders/CS-ZZZZ-ZZZZ')).statusCode, 404);
     });
 
+    it('pages a tab by cursor in the same order as by page number, the newest first for finished orders', async () => {
+      // Three orders paid each minute: the number breaks the ties, across page boundaries too.
+      const minute = (i: number) => new Date(Date.UTC(2025, 1, 1, 9, Math.floor(i / 3)));
+      const numbers = await insertBareOrders(t.ctx, 7, { email: 'paging@example.com', at: minute });
+      const delivered = numbers.slice(2);
+      await t.ctx.db.update(orders).set({ status: 'delivered' }).where(inArray(orders.number, delivered));
+      type Page = { items: { number: string; createdAt: string }[]; total: number; page: number; nextCursor: string | null };
+      const get = async (query: string, limit = 2): Promise<Page> => {
+        const res = await call('warehouse', 'GET', `/api/v1/admin/orders?limit=${limit}&${query}`);
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json();
+      };
+
+      for (const status of ['paid', 'delivered']) {
+        const byPage: Page['items'] = [];
+        for (let page = 1, total = 1; (page - 1) * 2 < total; page++) {
+          const body = await get(`status=${status}&page=${page}`);
+          byPage.push(...body.items);
+          total = body.total;
+        }
+        const byCursor: Page['items'] = [];
+        const cursors: (string | null)[] = [];
+        let body = await get(`status=${status}`);
+        for (;;) {
+          byCursor.push(...body.items);
+          cursors.push(body.nextCursor);
+          if (!body.nextCursor) break;
+          // page is ignored once there is a cursor.
+          body = await get(`status=${status}&page=9&after=${body.nextCursor}`);
+        }
+        assert.deepEqual(byCursor, byPage, status);
+        assert.equal(cursors.length, Math.ceil(body.total / 2), `${status}: no empty page at the end`);
+        assert.deepEqual(cursors.slice(0, -1), byCursor.filter((_, i) => i % 2 === 1).map((o) => o.number).slice(0, cursors.length - 1));
+        const times = byCursor.map((o) => Date.parse(o.createdAt));
+        const newestFirst = status === 'delivered';
+        assert.ok(times.every((at, i) => i === 0 || (newestFirst ? at <= times[i - 1]! : at >= times[i - 1]!)), `${status} sorted by payment time`);
+      }
+
+      // The delivered tab holds only these: newest first, the higher number first among ties.
+      const expected = delivered.map((number, i) => ({ number, at: minute(i + 2).getTime() })).sort((a, b) => b.at - a.at || (a.number < b.number ? 1 : -1));
+      const first = await get('status=delivered', 5);
+      assert.deepEqual(first.items.map((o) => o.number), expected.map((o) => o.number));
+      assert.equal(first.nextCursor, null, 'a full last page has no cursor');
+      const pastTheEnd = await get(`status=delivered&after=${expected.at(-1)!.number.toLowerCase()}`);
+      assert.deepEqual([pastTheEnd.items, pastTheEnd.nextCursor], [[], null], 'after the last order, typed any way: an empty page');
+    });
+
+    it('refuses a cursor that is not an order number or names no order (422 on after)', async () => {
+      for (const [after, message] of [['x1', /Not an order number/], ['CS-ZZZZ-ZZZZ', /No order CS-ZZZZ-ZZZZ/]] as const) {
+        const res = await call('warehouse', 'GET', `/api/v1/admin/orders?status=paid&after=${after}`);
+        assert.equal(res.statusCode, 422, after);
+        assert.equal(res.json().error.code, 'validation_failed');
+        assert.match(res.json().error.details.fields.after, message);
+      }
+    });
+
     it('lets support cancel and refund, and keeps the warehouse to processing', async () => {
       const o = await placeTestOrder(t, [{ sku: 'MUG-1', quantity: 2 }]);
       const url = `/api/v1/admin/orders/${o.number}/transitions`;
@@ -466,6 +522,16 @@ for (const { kind, skip } of DB_KINDS) {
       assert.equal(lines.length, 2);
       assert.ok(lines[1]!.startsWith(`${o.number},To verify,`));
       assert.match(lines[1]!, /,"'=HYPERLINK\(""http:\/\/evil\.example"",""Click""\)",csv@example\.com,3,2 x LAMP-1; 1 x MUG-1,/);
+    });
+
+    it('exports more orders than one batch, each of them once', async () => {
+      // 1,100 orders, seven paid in each second: three batches, each boundary inside a tie.
+      const numbers = await insertBareOrders(t.ctx, 1100, { email: 'bulk.export@example.com', at: (i) => new Date(Date.UTC(2025, 1, 1, 9, 0, 0, Math.floor(i / 7) * 1000)) });
+      const res = await page(sessions.support!, '/admin/orders.csv?q=bulk.export%40example.com&status=all');
+      assert.equal(res.statusCode, 200);
+      const rows = res.body.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1);
+      assert.equal(rows.length, 1100);
+      assert.deepEqual(rows.map((r) => r.split(',')[0]).sort(), [...numbers].sort());
     });
 
     it('offers only the moves allowed now, and refuses forms without the CSRF token', async () => {

@@ -113,3 +113,26 @@ export async function insertPaidOrder(
     return { id: order!.id, number: order!.number, email, phone, total, paymentId: payment!.id };
   });
 }
+
+/**
+ * Many paid orders in one insert, without lines or payments: for tests of long lists (paging,
+ * exports), where insertPaidOrder one by one would be slow. `at(i)` gives each one's time.
+ */
+export async function insertBareOrders(ctx: AppContext, count: number, opts: { email: string; at: (i: number) => Date }): Promise<string[]> {
+  const address: Address = { name: 'Bulk Buyer', line1: '1 Main St', city: 'Parkersburg', state: 'WV', postalCode: '26101', country: 'US' };
+  const rows = Array.from({ length: count }, (_, i) => ({
+    number: readableNumber('CS-'),
+    status: 'paid',
+    email: opts.email,
+    phone: '+13045550142',
+    shippingAddress: address,
+    shippingMethod: 'standard',
+    subtotal: 1000,
+    shipping: 695,
+    tax: 60,
+    total: 1755,
+    createdAt: opts.at(i),
+    updatedAt: opts.at(i),
+  }));
+  return (await ctx.db.insert(orders).values(rows).returning({ number: orders.number })).map((r) => r.number);
+}

@@ -50,8 +50,10 @@ export const orders = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('orders_status_created_idx').on(t.status, t.createdAt),
-    index('orders_created_idx').on(t.createdAt),
+    // The queue's sort keys: created_at, then number to break ties, so a keyset page
+    // ("after this order") is one range scan in either direction.
+    index('orders_status_created_idx').on(t.status, t.createdAt, t.number),
+    index('orders_created_idx').on(t.createdAt, t.number),
     index('orders_email_idx').on(sql`lower(${t.email})`),
     index('orders_phone_idx').on(t.phone),
   ],

@@ -1,10 +1,11 @@
 // Reading orders for the back office: the work queue, one order with everything that
 // happened to it, and how long orders spend in each stage. Typed queries only; no rules.
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { QueryBuilder, alias } from 'drizzle-orm/pg-core';
 import type { Conn } from '../../db/client.ts';
 import { rows } from '../../db/client.ts';
 import { carrierEvents, orderEvents, orderItems, orders, payments, refunds, shipments, staff } from '../../db/schema.ts';
-import { notFound } from '../shared/errors.ts';
+import { notFound, validationFailed } from '../shared/errors.ts';
 import { phoneToE164 } from '../checkout/checkout-input.ts';
 import { notificationLog, type NotificationLogEntry } from '../notifications/notification-log.ts';
 import { carrierTrackingUrl } from '../shipments/carriers.ts';
@@ -21,7 +22,19 @@ export type OrderItem = typeof orderItems.$inferSelect;
 export type QueueFilter = OrderStatus | 'open';
 export const isQueueFilter = (s: string): s is QueueFilter => s === 'open' || (ORDER_STATUSES as string[]).includes(s);
 
-export type OrderListQuery = { status?: QueueFilter; q?: string; sku?: string; page: number; limit: number };
+export type OrderListQuery = {
+  status?: QueueFilter;
+  q?: string;
+  sku?: string;
+  page: number;
+  limit: number;
+  /**
+   * Keyset cursor: the number of the last order of the previous page (its nextCursor). The
+   * page is then the orders after it in the queue's order and `page` is ignored: a deep page
+   * costs what the first one does, where an offset reads and drops every row before it.
+   */
+  after?: string;
+};
 
 export type OrderListItem = {
   number: string;
@@ -46,6 +59,8 @@ export type OrderList = {
   total: number;
   /** Orders per state matching the search (not the state filter): the numbers on the tabs. */
   counts: Record<OrderStatus, number>;
+  /** The `after` that gives the next page, or null when this page is the last. */
+  nextCursor: string | null;
 };
 
 /** Up to four prefix letters, then four to eight characters of READABLE_ALPHABET (no 0, 1, I, L, O). */
@@ -86,14 +101,36 @@ function filters(query: Pick<OrderListQuery, 'q' | 'sku'>): SQL[] {
 
 const statusCondition = (status: QueueFilter): SQL => (status === 'open' ? inArray(orders.status, [...BEFORE_SHIPPING]) : eq(orders.status, status));
 
+const cursorOrder = alias(orders, 'cursor');
+
+/**
+ * The orders after the cursor's order in the queue's order, as one row comparison the
+ * queue's (…, created_at, number) indexes answer directly. The cursor's position is read in SQL,
+ * not carried as a timestamp: a JS Date would drop created_at's microseconds. An order that
+ * changed state since keeps its place, so the next page still starts where this one ended.
+ */
+function afterCondition(number: string, newestFirst: boolean): SQL {
+  const position = new QueryBuilder()
+    .select({ createdAt: cursorOrder.createdAt, number: cursorOrder.number })
+    .from(cursorOrder)
+    .where(eq(cursorOrder.number, number));
+  return newestFirst ? sql`(${orders.createdAt}, ${orders.number}) < ${position}` : sql`(${orders.createdAt}, ${orders.number}) > ${position}`;
+}
+
+const badCursor = (why: string) => validationFailed({ after: `${why}: give the nextCursor of the previous page.` }, 'The cursor `after` is not valid.');
+
 /**
  * The work queue. Working states list the oldest payment first (that order has waited
  * longest); finished states (delivered, cancelled) the most recent first.
  */
 export async function listOrders(conn: Conn, query: OrderListQuery): Promise<OrderList> {
-  const searched = filters(query);
-  const where = and(...searched, ...(query.status ? [statusCondition(query.status)] : []));
+  const after = query.after === undefined ? undefined : canonicalOrderNumber(query.after);
+  if (query.after !== undefined && !after) throw badCursor('Not an order number');
   const newestFirst = query.status !== undefined && query.status !== 'open' && FINAL_STATES.includes(query.status);
+  const searched = filters(query);
+  const where = and(...searched, ...(query.status ? [statusCondition(query.status)] : []), ...(after ? [afterCondition(after, newestFirst)] : []));
+  // The number breaks ties in created_at's direction, so the pair is one sort key a row comparison can continue from.
+  const order = newestFirst ? [desc(orders.createdAt), desc(orders.number)] : [asc(orders.createdAt), asc(orders.number)];
 
   // Without a search the numbers come from the trigger-kept counters: counting a year of
   // delivered orders on every queue view would cost more than the page itself. With one, a
@@ -113,7 +150,7 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
   const totalOf = (counts: Record<OrderStatus, number>) =>
     (!query.status ? ORDER_STATUSES : query.status === 'open' ? BEFORE_SHIPPING : [query.status]).reduce((n, s) => n + counts[s], 0);
 
-  const [page, counts] = await Promise.all([
+  const [fetched, counts] = await Promise.all([
     conn
       .select({
         id: orders.id,
@@ -130,11 +167,17 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
       })
       .from(orders)
       .where(where)
-      .orderBy(newestFirst ? desc(orders.createdAt) : asc(orders.createdAt), asc(orders.number))
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit),
+      .orderBy(...order)
+      // One row more than the page tells whether there is a next page.
+      .limit(query.limit + 1)
+      .offset(after ? 0 : (query.page - 1) * query.limit),
     counting,
   ]);
+  const page = fetched.slice(0, query.limit);
+  // Nothing after the cursor: either the end of the list or a cursor that names no order.
+  if (after && !page.length && !(await conn.select({ id: orders.id }).from(orders).where(eq(orders.number, after))).length) {
+    throw badCursor(`No order ${after}`);
+  }
 
   const lines = page.length
     ? await conn
@@ -151,6 +194,7 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
     }),
     total: totalOf(counts),
     counts,
+    nextCursor: fetched.length > query.limit ? page.at(-1)!.number : null,
   };
 }
 

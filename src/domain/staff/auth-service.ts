@@ -3,6 +3,7 @@
 // the database does not let anyone in.
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
+import { prepared } from '../../db/prepared.ts';
 import { staff, staffSessions } from '../../db/schema.ts';
 import { DomainError, validationFailed } from '../shared/errors.ts';
 import { randomToken, sha256 } from '../shared/ids.ts';
@@ -113,15 +114,28 @@ export async function signIn(ctx: AppContext, kind: SessionKind, credentials: { 
   return { staff: member, token, csrfToken, expiresAt };
 }
 
+/** Every back-office request and admin API call runs this query: Drizzle builds it once, PostgreSQL parses it once per connection. */
+const sessionLookup = prepared('staff_session', (conn) =>
+  conn
+    .select({ id: staff.id, email: staff.email, name: staff.name, role: staff.role, csrfToken: staffSessions.csrfToken, expiresAt: staffSessions.expiresAt })
+    .from(staffSessions)
+    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+    .where(
+      and(
+        eq(staffSessions.tokenHash, sql.placeholder('tokenHash')),
+        eq(staffSessions.kind, sql.placeholder('kind')),
+        // The clock's time as a parameter: tests set it.
+        gt(staffSessions.expiresAt, sql`${sql.placeholder('now')}::timestamptz`),
+        eq(staff.active, true),
+      ),
+    ),
+);
+
 /** The live session for a token of this kind, or null (unknown, expired, or the member was deactivated). */
 export async function findSession(ctx: AppContext, token: string, kind: SessionKind): Promise<Session | null> {
   if (!token || token.length > 100) return null;
   const tokenHash = sha256(token);
-  const [row] = await ctx.db
-    .select({ id: staff.id, email: staff.email, name: staff.name, role: staff.role, csrfToken: staffSessions.csrfToken, expiresAt: staffSessions.expiresAt })
-    .from(staffSessions)
-    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
-    .where(and(eq(staffSessions.tokenHash, tokenHash), eq(staffSessions.kind, kind), gt(staffSessions.expiresAt, ctx.clock.now()), eq(staff.active, true)));
+  const [row] = await sessionLookup(ctx.db).execute({ tokenHash, kind, now: ctx.clock.now().toISOString() });
   if (!row || !isRole(row.role)) return null;
   return { staff: { id: row.id, email: row.email, name: row.name, role: row.role }, csrfToken: row.csrfToken, expiresAt: row.expiresAt, tokenHash };
 }

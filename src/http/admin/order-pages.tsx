@@ -38,6 +38,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const QUEUE_PAGE_SIZE = 50;
 /** A CSV export stops here; narrower filters give the rest. */
 const CSV_MAX_ROWS = 20_000;
+/** Orders per query of a CSV export. */
+const CSV_BATCH = 500;
 
 /** What the member sees after each move. */
 const DONE: Record<Target, string> = {
@@ -140,9 +142,12 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
   app.get<{ Querystring: Record<string, string | undefined> }>('/admin/orders.csv', view, async (req, reply) => {
     const { filter, query } = queueQuery(req.query);
     const rows: (string | number)[][] = [];
-    for (let page = 1; rows.length < CSV_MAX_ROWS; page++) {
-      const { items } = await listOrders(ctx.db, { ...query, page, limit: 500 });
-      for (const o of items) {
+    let after: string | undefined;
+    // Each batch starts after the last order of the one before: by page number every batch
+    // would read and skip all the rows before it again.
+    do {
+      const batch = await listOrders(ctx.db, { ...query, page: 1, limit: CSV_BATCH, after });
+      for (const o of batch.items) {
         rows.push([
           o.number,
           STATUS_LABELS[o.status],
@@ -158,8 +163,8 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
           o.discountCode ?? '',
         ]);
       }
-      if (items.length < 500) break;
-    }
+      after = batch.nextCursor ?? undefined;
+    } while (after && rows.length < CSV_MAX_ROWS);
     const name = `orders-${filter}-${ctx.clock.now().toISOString().slice(0, 10)}.csv`;
     return reply
       .header('cache-control', 'no-store')
