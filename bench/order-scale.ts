@@ -70,6 +70,16 @@ export async function orderScaleRun(o: { pgUrl: string; orders: number; seconds:
     ];
     report.rows.push({ name: 'Admin order queue (per state, paginated)', result: await load(store.url, { seconds: o.seconds, requests: queue }) });
 
+    // Deep in the delivered tab (50 per page), by page number (OFFSET) and by the keyset cursor.
+    const deep = [100, 200, 400];
+    report.rows.push({ name: `Admin queue, delivered pages ${deep.join(', ')} by page number`, result: await load(store.url, { seconds: o.seconds, requests: deep.map((p) => get(`/api/v1/admin/orders?status=delivered&page=${p}`)) }) });
+    const cursors: string[] = [];
+    for (const p of deep) {
+      const before = (await (await fetch(`${store.url}/api/v1/admin/orders?status=delivered&page=${p - 1}`, { headers })).json()) as { nextCursor: string | null };
+      if (before.nextCursor) cursors.push(before.nextCursor);
+    }
+    report.rows.push({ name: 'The same pages by cursor (after=)', result: await load(store.url, { seconds: o.seconds, requests: cursors.map((c) => get(`/api/v1/admin/orders?status=delivered&after=${encodeURIComponent(c)}`)) }) });
+
     const q = (v: string) => get(`/api/v1/admin/orders?q=${encodeURIComponent(v)}`);
     const byKey = samples.flatMap((s) => [q(s.number), q(s.email), q(usPhone(s.phone)), q(s.number.slice(-4))]);
     report.rows.push({ name: 'Order search: number, last 4, email, phone', result: await load(store.url, { seconds: o.seconds, requests: byKey }) });
