@@ -23,18 +23,19 @@ const cpuMs = (pid: number) => {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS; // utime + stime
 };
 /** Every PostgreSQL server process (the backends serving the store come and go with the pool). */
+/** A process that ended between listing /proc and reading it counts as nothing. */
+const orNothing = <T>(read: () => T, nothing: T) => {
+  try {
+    return read();
+  } catch {
+    return nothing;
+  }
+};
 const postgresPids = () =>
   readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
-      } catch {
-        return false;
-      }
-    })
+    .filter((d) => /^\d+$/.test(d) && orNothing(() => readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres', false))
     .map(Number);
-const postgresCpuMs = () => postgresPids().reduce((sum, pid) => sum + (() => { try { return cpuMs(pid); } catch { return 0; } })(), 0);
+const postgresCpuMs = () => postgresPids().reduce((sum, pid) => sum + orNothing(() => cpuMs(pid), 0), 0);
 const selfCpuMs = () => (process.cpuUsage().user + process.cpuUsage().system) / 1000;
 
 async function query<T>(url: string, text: string): Promise<T[]> {

@@ -124,55 +124,40 @@ const badCursor = (why: string) => validationFailed({ after: `${why}: give the n
  * longest); finished states (delivered, cancelled) the most recent first.
  */
 export async function listOrders(conn: Conn, query: OrderListQuery): Promise<OrderList> {
+  const [page, counts] = await Promise.all([listOrderPage(conn, query), countsPerState(conn, query)]);
+  const counted = !query.status ? ORDER_STATUSES : query.status === 'open' ? BEFORE_SHIPPING : [query.status];
+  return { ...page, total: counted.reduce((n, s) => n + counts[s], 0), counts };
+}
+
+/** One page of the queue without the tabs' counts (the CSV export walks the pages and shows no counts). */
+export async function listOrderPage(conn: Conn, query: OrderListQuery): Promise<Pick<OrderList, 'items' | 'nextCursor'>> {
   const after = query.after === undefined ? undefined : canonicalOrderNumber(query.after);
   if (query.after !== undefined && !after) throw badCursor('Not an order number');
   const newestFirst = query.status !== undefined && query.status !== 'open' && FINAL_STATES.includes(query.status);
-  const searched = filters(query);
-  const where = and(...searched, ...(query.status ? [statusCondition(query.status)] : []), ...(after ? [afterCondition(after, newestFirst)] : []));
+  const where = and(...filters(query), ...(query.status ? [statusCondition(query.status)] : []), ...(after ? [afterCondition(after, newestFirst)] : []));
   // The number breaks ties in created_at's direction, so the pair is one sort key a row comparison can continue from.
   const order = newestFirst ? [desc(orders.createdAt), desc(orders.number)] : [asc(orders.createdAt), asc(orders.number)];
 
-  // Without a search the numbers come from the trigger-kept counters: counting a year of
-  // delivered orders on every queue view would cost more than the page itself. With one, a
-  // single count per state of the matches gives both the tabs and the total.
-  const counting = searched.length
-    ? conn
-        .select({ status: orders.status, n: sql<number>`count(*)::int` })
-        .from(orders)
-        .where(and(...searched))
-        .groupBy(orders.status)
-        .then((perStatus) => {
-          const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
-          for (const row of perStatus) if (row.status in counts) counts[row.status as OrderStatus] = Number(row.n);
-          return counts;
-        })
-    : orderCountsByStatus(conn);
-  const totalOf = (counts: Record<OrderStatus, number>) =>
-    (!query.status ? ORDER_STATUSES : query.status === 'open' ? BEFORE_SHIPPING : [query.status]).reduce((n, s) => n + counts[s], 0);
-
-  const [fetched, counts] = await Promise.all([
-    conn
-      .select({
-        id: orders.id,
-        number: orders.number,
-        status: orders.status,
-        createdAt: orders.createdAt,
-        total: orders.total,
-        discount: orders.discount,
-        discountCode: orders.discountCode,
-        currency: orders.currency,
-        customerName: sql<string>`${orders.shippingAddress}->>'name'`,
-        email: orders.email,
-        holdReason: orders.holdReason,
-      })
-      .from(orders)
-      .where(where)
-      .orderBy(...order)
-      // One row more than the page tells whether there is a next page.
-      .limit(query.limit + 1)
-      .offset(after ? 0 : (query.page - 1) * query.limit),
-    counting,
-  ]);
+  const fetched = await conn
+    .select({
+      id: orders.id,
+      number: orders.number,
+      status: orders.status,
+      createdAt: orders.createdAt,
+      total: orders.total,
+      discount: orders.discount,
+      discountCode: orders.discountCode,
+      currency: orders.currency,
+      customerName: sql<string>`${orders.shippingAddress}->>'name'`,
+      email: orders.email,
+      holdReason: orders.holdReason,
+    })
+    .from(orders)
+    .where(where)
+    .orderBy(...order)
+    // One row more than the page tells whether there is a next page.
+    .limit(query.limit + 1)
+    .offset(after ? 0 : (query.page - 1) * query.limit);
   const page = fetched.slice(0, query.limit);
   // Nothing after the cursor: either the end of the list or a cursor that names no order.
   if (after && !page.length && !(await conn.select({ id: orders.id }).from(orders).where(eq(orders.number, after))).length) {
@@ -186,16 +171,35 @@ export async function listOrders(conn: Conn, query: OrderListQuery): Promise<Ord
         .where(inArray(orderItems.orderId, page.map((o) => o.id)))
         .orderBy(asc(orderItems.position))
     : [];
+  const linesOf = new Map<string, { sku: string; quantity: number }[]>();
+  for (const { orderId, ...line } of lines) linesOf.get(orderId)?.push(line) ?? linesOf.set(orderId, [line]);
 
   return {
     items: page.map(({ id, ...o }) => {
-      const items = lines.filter((l) => l.orderId === id).map(({ sku, quantity }) => ({ sku, quantity }));
+      const items = linesOf.get(id) ?? [];
       return { ...o, status: o.status as OrderStatus, items, itemCount: items.reduce((n, i) => n + i.quantity, 0) };
     }),
-    total: totalOf(counts),
-    counts,
     nextCursor: fetched.length > query.limit ? page.at(-1)!.number : null,
   };
+}
+
+/**
+ * Orders per state matching the search (not the state filter). Without a search the numbers
+ * come from the trigger-kept counters: counting a year of delivered orders on every queue
+ * view would cost more than the page itself. With one, a single count per state of the
+ * matches gives both the tabs and the total.
+ */
+async function countsPerState(conn: Conn, query: OrderListQuery): Promise<Record<OrderStatus, number>> {
+  const searched = filters(query);
+  if (!searched.length) return orderCountsByStatus(conn);
+  const perStatus = await conn
+    .select({ status: orders.status, n: sql<number>`count(*)::int` })
+    .from(orders)
+    .where(and(...searched))
+    .groupBy(orders.status);
+  const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
+  for (const row of perStatus) if (row.status in counts) counts[row.status as OrderStatus] = Number(row.n);
+  return counts;
 }
 
 export type OrderEvent = typeof orderEvents.$inferSelect & { staffName: string | null };

@@ -3,7 +3,7 @@
 // a refused action re-renders the order page with the reason or the field errors.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { getOrderDetail, isQueueFilter, listOrders, type OrderListQuery, type QueueFilter } from '../../domain/orders/order-queries.ts';
+import { getOrderDetail, isQueueFilter, listOrderPage, listOrders, type OrderListQuery, type QueueFilter } from '../../domain/orders/order-queries.ts';
 import { addNote, addShipment, transitionOrder } from '../../domain/orders/order-service.ts';
 import { TRANSITION_PERMISSION } from '../../domain/orders/order-permissions.ts';
 import { TRANSITIONS, isOrderStatus, type OrderStatus } from '../../domain/orders/order-states.ts';
@@ -146,7 +146,7 @@ export async function adminOrderPages(app: FastifyInstance, { ctx }: { ctx: AppC
     // Each batch starts after the last order of the one before: by page number every batch
     // would read and skip all the rows before it again.
     do {
-      const batch = await listOrders(ctx.db, { ...query, page: 1, limit: CSV_BATCH, after });
+      const batch = await listOrderPage(ctx.db, { ...query, page: 1, limit: CSV_BATCH, after });
       for (const o of batch.items) {
         rows.push([
           o.number,
