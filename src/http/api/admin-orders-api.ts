@@ -15,7 +15,7 @@ import { PERMISSIONS, ROLES, can, type Permission } from '../../domain/staff/rol
 import { staffActor } from '../../domain/staff/staff-service.ts';
 import { requireApiStaff } from '../admin/auth.ts';
 import { detailJson, lineSchema, money, orderDetailSchema } from './admin-order-json.ts';
-import { errors, moneySchema } from './schemas.ts';
+import { errors, moneySchema, serializeTyped } from './schemas.ts';
 
 const TARGETS = ORDER_STATUSES.filter((s): s is Exclude<OrderStatus, 'paid'> => s !== 'paid');
 
@@ -54,6 +54,7 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/admin/orders',
       {
+        ...serializeTyped,
         preHandler: view,
         schema: {
           tags: ['admin: orders'],

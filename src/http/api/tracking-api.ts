@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { ORDER_STATUSES } from '../../domain/orders/order-states.ts';
 import { lookupOrder } from '../../domain/tracking/lookup.ts';
 import { trackingView, type TrackingView } from '../../domain/tracking/tracking-view.ts';
-import { errors, moneySchema } from './schemas.ts';
+import { errors, moneySchema, serializeTyped } from './schemas.ts';
 
 const iso = z.string().describe('ISO 8601 date-time');
 
@@ -76,6 +76,7 @@ export function trackingApi(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/tracking',
       {
+        ...serializeTyped,
         schema: {
           tags: ['tracking'],
           summary: 'Track an order by its number and the email or phone used for it',
