@@ -12,6 +12,7 @@ import { VERSION } from './version.ts';
 import { toErrorResponse } from './http/errors.ts';
 import { cookies } from './http/cookies.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { forgetQueueOnStaffWrites } from './http/api/queue-cache.ts';
 import { authenticateBeforeValidation, refuseNulCharacters, requestLogSerializers } from './http/request-hardening.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
@@ -102,6 +103,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   securityHeaders(app, ctx.config);
   authenticateBeforeValidation(app);
   refuseNulCharacters(app);
+  forgetQueueOnStaffWrites(app, ctx);
 
   await app.register(swagger, {
     openapi: {

@@ -437,6 +437,33 @@ for (const { kind, skip } of DB_KINDS) {
       assert.deepEqual([pastTheEnd.items, pastTheEnd.nextCursor], [[], null], 'after the last order, typed any way: an empty page');
     });
 
+    it('keeps queue answers until an order changes: a staff write shows at once, any other change once its notification arrives', async () => {
+      const o = await insertPaidOrder(t.ctx, { email: 'cached.queue@example.com', items: [{ sku: 'MUG-1', quantity: 1 }] });
+      const url = `/api/v1/admin/orders?q=${encodeURIComponent('cached.queue@example.com')}`;
+      const statuses = async (headers: Record<string, string> = {}) => {
+        const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens.warehouse}`, ...headers } });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.match(res.headers['content-type'] as string, /^application\/json/);
+        return res.json().items.map((i: { status: string }) => i.status);
+      };
+      assert.deepEqual(await statuses(), ['paid']);
+      assert.deepEqual(await statuses(), ['paid'], 'the same answer again');
+
+      // A staff write through this instance forgets the answers before it is answered.
+      assert.equal((await call('warehouse', 'POST', `/api/v1/admin/orders/${o.number}/transitions`, { to: 'verified' })).statusCode, 200);
+      assert.deepEqual(await statuses(), ['verified']);
+
+      // Another writer (another instance, the worker): the trigger's notification drops the answers.
+      await t.ctx.db.update(orders).set({ status: 'preparing' }).where(eq(orders.number, o.number));
+      assert.deepEqual(await statuses({ 'cache-control': 'no-cache' }), ['preparing'], 'no-cache reads the database');
+      let seen: string[] = [];
+      for (let i = 0; i < 50 && seen[0] !== 'preparing'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        seen = await statuses();
+      }
+      assert.deepEqual(seen, ['preparing']);
+    });
+
     it('refuses a cursor that is not an order number or names no order (422 on after)', async () => {
       for (const [after, message] of [['x1', /Not an order number/], ['CS-ZZZZ-ZZZZ', /No order CS-ZZZZ-ZZZZ/]] as const) {
         const res = await call('warehouse', 'GET', `/api/v1/admin/orders?status=paid&after=${after}`);

@@ -5,7 +5,7 @@
 // those features record rows, so later features only add rendering, not plumbing.
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import { ANY_CHANGE, type Db } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import {
   carrierEvents,
   orderEvents,
@@ -23,8 +23,7 @@ import { describeChanges, type StoredChanges } from '../requests/modification.ts
 import { isOrderStatus, type OrderStatus } from '../orders/order-states.ts';
 import { carrierCustomerName, carrierTrackingUrl } from '../shipments/carriers.ts';
 import { notFound } from '../shared/errors.ts';
-import { MemoCache } from '../shared/memo-cache.ts';
-import { onOrderChange } from '../shared/change-bus.ts';
+import { orderChangeCache } from '../shared/order-change-cache.ts';
 import { PROCESSING_STAGES } from './estimate.ts';
 import { estimateFor } from './order-estimate.ts';
 import { maskAddress, maskEmail, maskPhone, type MaskedAddress } from './masking.ts';
@@ -299,23 +298,16 @@ const trackedOrderStatements = new WeakMap<Db, ReturnType<typeof trackedOrderSta
  * every change to the order or anything under it (see change-bus.ts), on every instance.
  */
 type TrackedOrder = Awaited<ReturnType<typeof readTrackedOrder>>;
-const trackedOrders = new WeakMap<AppContext, { cache: MemoCache<TrackedOrder | null>; listening: Promise<void> }>();
+const trackedOrders = orderChangeCache<TrackedOrder | null>(5000, true);
 
 /** Drops this instance's cached view of an order at once (other instances hear the trigger's NOTIFY). */
 export function forgetTrackedOrder(ctx: AppContext, orderId: string): void {
-  trackedOrders.get(ctx)?.cache.delete(orderId);
+  trackedOrders.peek(ctx)?.delete(orderId);
 }
 
 async function loadTrackedOrder(ctx: AppContext, orderId: string) {
-  let entry = trackedOrders.get(ctx);
-  if (!entry) {
-    const cache = new MemoCache<TrackedOrder | null>(5000);
-    entry = { cache, listening: onOrderChange(ctx.database, (id) => (id === ANY_CHANGE ? cache.clear() : cache.delete(id))) };
-    trackedOrders.set(ctx, entry);
-  }
-  // Nothing is cached before this instance hears about changes.
-  await entry.listening;
-  return (await entry.cache.getOrCompute(orderId, async () => (await readTrackedOrder(ctx.db, orderId)) ?? null)) ?? undefined;
+  const cache = await trackedOrders.ready(ctx);
+  return (await cache.getOrCompute(orderId, async () => (await readTrackedOrder(ctx.db, orderId)) ?? null)) ?? undefined;
 }
 
 async function readTrackedOrder(db: Db, orderId: string) {

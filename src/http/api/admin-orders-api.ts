@@ -15,7 +15,8 @@ import { PERMISSIONS, ROLES, can, type Permission } from '../../domain/staff/rol
 import { staffActor } from '../../domain/staff/staff-service.ts';
 import { requireApiStaff } from '../admin/auth.ts';
 import { detailJson, lineSchema, money, orderDetailSchema } from './admin-order-json.ts';
-import { errors, moneySchema, serializeTyped } from './schemas.ts';
+import { cachedQueueAnswer } from './queue-cache.ts';
+import { errors, moneySchema } from './schemas.ts';
 
 const TARGETS = ORDER_STATUSES.filter((s): s is Exclude<OrderStatus, 'paid'> => s !== 'paid');
 
@@ -26,6 +27,15 @@ const orderSummary = z.object({
   total: moneySchema,
   customerName: z.string(),
   items: z.array(lineSchema),
+});
+
+const queueAnswer = z.object({
+  items: z.array(orderSummary),
+  total: z.number().int(),
+  page: z.number().int(),
+  limit: z.number().int(),
+  counts: z.record(z.string(), z.number().int()).describe('Orders per state matching q and sku'),
+  nextCursor: z.string().nullable().describe('Pass as after to get the next page; null on the last page'),
 });
 
 /** 403 in the one error shape when the member's role lacks `permission`. */
@@ -54,11 +64,13 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/admin/orders',
       {
-        ...serializeTyped,
         preHandler: view,
         schema: {
           tags: ['admin: orders'],
           summary: 'The order queue: filter by state, search by number, email, phone or name, or by SKU; oldest payment first',
+          description:
+            'Answers are kept by each instance until any order changes, so polling costs little. ' +
+            'Send `Cache-Control: no-cache` to have the answer read from the database now.',
           security,
           querystring: z.object({
             status: z.enum([...ORDER_STATUSES, 'open'] as const).optional().describe('A state, or "open" for every order not yet shipped'),
@@ -69,35 +81,32 @@ export function adminOrdersApi(ctx: AppContext): FastifyPluginAsyncZod {
             after: z.string().max(40).optional().describe('Cursor: the nextCursor of the previous page; faster than page for deep pages'),
           }),
           response: {
-            200: z.object({
-              items: z.array(orderSummary),
-              total: z.number().int(),
-              page: z.number().int(),
-              limit: z.number().int(),
-              counts: z.record(z.string(), z.number().int()).describe('Orders per state matching q and sku'),
-              nextCursor: z.string().nullable().describe('Pass as after to get the next page; null on the last page'),
-            }),
+            200: queueAnswer,
             ...errors(400, 401, 403, 422),
           },
         },
       },
-      async (req) => {
-        const list = await listOrders(ctx.db, req.query);
-        return {
-          items: list.items.map((o) => ({
-            number: o.number,
-            status: o.status,
-            createdAt: o.createdAt.toISOString(),
-            total: money(o.total, o.currency),
-            customerName: o.customerName,
-            items: o.items,
-          })),
-          total: list.total,
-          page: req.query.page,
-          limit: req.query.limit,
-          counts: list.counts,
-          nextCursor: list.nextCursor,
+      async (req, reply) => {
+        const read = async () => {
+          const list = await listOrders(ctx.db, req.query);
+          return JSON.stringify({
+            items: list.items.map((o) => ({
+              number: o.number,
+              status: o.status,
+              createdAt: o.createdAt.toISOString(),
+              total: money(o.total, o.currency),
+              customerName: o.customerName,
+              items: o.items,
+            })),
+            total: list.total,
+            page: req.query.page,
+            limit: req.query.limit,
+            counts: list.counts,
+            nextCursor: list.nextCursor,
+          } satisfies z.infer<typeof queueAnswer>);
         };
+        // Already JSON (the typed object above, serialised once): Fastify sends a string with a JSON content type as it is.
+        return reply.type('application/json; charset=utf-8').send((await cachedQueueAnswer(ctx, req, read)) as never);
       },
     );
 

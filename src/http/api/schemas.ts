@@ -18,9 +18,8 @@ export const pageQuery = {
 };
 
 /**
- * Route option for the hottest reads (the admin queue, tracking): their answers are built
- * field by field from typed rows, so checking each one against its zod schema again only
- * costs time (more than the query itself for a queue page of 50 orders). The schema still
- * documents the route in the OpenAPI document; errors keep their own shape.
+ * Route option for a hot read whose answer is built field by field from typed rows (the
+ * tracking lookup): checking each answer against its zod schema again only costs time. The
+ * schema still documents the route in the OpenAPI document; errors keep their own shape.
  */
 export const serializeTyped = { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
