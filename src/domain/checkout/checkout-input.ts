@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { validationFailed, type FieldErrors } from '../shared/errors.ts';
+import { MemoCache } from '../shared/memo-cache.ts';
 import { CARD_FIELDS } from '../payments/provider.ts';
 import { SHIPPING_METHODS } from './shipping-rates.ts';
 import { US_STATE_CODES, isUsState, type UsState } from './us-states.ts';
@@ -24,10 +25,16 @@ export function normalizeEmail(email: string): string {
   return at < 0 ? email.trim() : `${email.slice(0, at).trim()}@${email.slice(at + 1).trim().toLowerCase()}`;
 }
 
+// Parsing and checking a number against the numbering plan takes about 0.1 ms, as long as
+// the rest of a tracking lookup; the same customers type the same numbers again and again.
+const parsedPhones = new MemoCache<string | null>(5000);
+
 /** E.164 (+13045550142) for a valid number; US is assumed when no country code is typed. */
 export function phoneToE164(input: string): string | undefined {
+  const known = parsedPhones.get(input);
+  if (known !== undefined) return known ?? undefined;
   const parsed = parsePhoneNumberFromString(input, 'US');
-  return parsed?.isValid() ? parsed.number : undefined;
+  return parsedPhones.set(input, parsed?.isValid() ? parsed.number : null) ?? undefined;
 }
 
 /** 26104 or 26104-1234 (a space or nothing between the parts is accepted and normalized). */

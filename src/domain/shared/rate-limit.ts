@@ -12,6 +12,8 @@ export type RateLimitResult = {
   retryAfterSeconds: number;
   /** Hits in the current window, this one included. */
   count: number;
+  /** When the current window ends. */
+  resetAt: Date;
 };
 
 /** Counts one hit on `key`; a window that has ended starts again at 1. */
@@ -34,6 +36,7 @@ export async function hit(conn: Conn, key: string, limit: number, windowMs: numb
     allowed,
     retryAfterSeconds: Math.max(1, Math.ceil((row!.resetAt.getTime() - now.getTime()) / 1000)),
     count: row!.count,
+    resetAt: row!.resetAt,
   };
 }
 

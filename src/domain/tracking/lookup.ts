@@ -4,7 +4,8 @@
 // work (one indexed read, one constant-time comparison of fixed-length hashes). Failed
 // attempts are counted per client address and per order number; once either limit is
 // reached every attempt is refused until the window ends, successful or not, so a blocked
-// client cannot keep guessing. Successful lookups are never counted or slowed.
+// client cannot keep guessing. Successful lookups are never counted or slowed; one that
+// repeats an earlier success is answered from what this instance keeps (lookup-shortcut.ts).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -15,7 +16,9 @@ import { phoneToE164 } from '../checkout/checkout-input.ts';
 import { canonicalOrderNumber } from '../orders/order-number.ts';
 import { DomainError, validationFailed, type FieldErrors } from '../shared/errors.ts';
 import { hit, limitsReached, rateLimited, waitText } from '../shared/rate-limit.ts';
+import { announceBlocked, lookupShortcut } from './lookup-shortcut.ts';
 import { signTrackingToken, verifyTrackingToken } from './tracking-token.ts';
+import { cachedTrackedOrder } from './tracking-view.ts';
 
 const MINUTE = 60_000;
 
@@ -109,6 +112,14 @@ function lookupStatement(db: Db) {
   return statement;
 }
 
+const contactMatches = (order: { email: string; phone: string }, contact: Contact) =>
+  timingSafeEqual(digest(contact.kind === 'email' ? `email:${order.email.toLowerCase()}` : `phone:${order.phone}`), digest(contactKey(contact)));
+
+const SHORTCUT_LIMITS = {
+  ip: { prefix: 'track:ip:', limit: LOOKUP_LIMITS.perIp.limit },
+  order: { prefix: 'track:order:', limit: LOOKUP_LIMITS.perOrder.limit },
+};
+
 /**
  * The order with this number whose email or phone matches. Throws `validation_failed` for
  * input that cannot be right, `not_found` (the same error whatever was wrong) or
@@ -121,19 +132,32 @@ export async function lookupOrder(ctx: AppContext, input: LookupInput): Promise<
   const orderKey = `track:order:${number}`;
   const { perIp, perOrder } = LOOKUP_LIMITS;
 
+  // A lookup like one that succeeded before needs no query (lookup-shortcut.ts says why that is safe).
+  const shortcut = await lookupShortcut(ctx, SHORTCUT_LIMITS);
+  if (shortcut) {
+    const wait = shortcut.blockedFor([ipKey, orderKey], now);
+    if (wait) throw tooMany(wait);
+    const id = shortcut.orderId(number);
+    const known = id ? cachedTrackedOrder(ctx, id) : undefined;
+    if (id && known && contactMatches(known, contact)) return { id, number };
+  }
+
   const [found] = await lookupStatement(ctx.db).execute({ number, ipKey, orderKey });
   const counters = found!.limits.map((l) => ({ ...l, resetAt: new Date(l.resetAt) }));
   const limits = limitsReached(counters, [{ key: ipKey, limit: perIp.limit }, { key: orderKey, limit: perOrder.limit }], now);
   if (!limits.allowed) throw tooMany(limits.retryAfterSeconds);
 
   const row = found!.id ? { id: found!.id, number: found!.number!, email: found!.email!, phone: found!.phone! } : undefined;
-  const order = row ?? NO_ORDER;
-  const expected = contact.kind === 'email' ? `email:${order.email.toLowerCase()}` : `phone:${order.phone}`;
-  const matches = timingSafeEqual(digest(expected), digest(contactKey(contact)));
-  if (row && matches) return { id: row.id, number: row.number };
+  const matches = contactMatches(row ?? NO_ORDER, contact);
+  if (row && matches) {
+    shortcut?.rememberOrder(number, row.id);
+    return { id: row.id, number: row.number };
+  }
 
-  await hit(ctx.db, ipKey, perIp.limit, perIp.windowMs, now);
-  await hit(ctx.db, orderKey, perOrder.limit, perOrder.windowMs, now);
+  for (const [key, { limit, windowMs }] of [[ipKey, perIp], [orderKey, perOrder]] as const) {
+    const counted = await hit(ctx.db, key, limit, windowMs, now);
+    if (counted.count >= limit) await announceBlocked(ctx, key, counted.resetAt);
+  }
   throw new DomainError('not_found', LOOKUP_NOT_FOUND);
 }
 

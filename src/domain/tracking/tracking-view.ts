@@ -305,6 +305,11 @@ export function forgetTrackedOrder(ctx: AppContext, orderId: string): void {
   trackedOrders.peek(ctx)?.delete(orderId);
 }
 
+/** The order's row from this instance's cached view, without reading the database (undefined when not cached). */
+export function cachedTrackedOrder(ctx: AppContext, orderId: string): NonNullable<TrackedOrder>['order'] | undefined {
+  return trackedOrders.peek(ctx)?.get(orderId)?.order;
+}
+
 async function loadTrackedOrder(ctx: AppContext, orderId: string) {
   const cache = await trackedOrders.ready(ctx);
   return (await cache.getOrCompute(orderId, async () => (await readTrackedOrder(ctx.db, orderId)) ?? null)) ?? undefined;
