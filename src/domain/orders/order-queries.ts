@@ -1,6 +1,6 @@
 // Reading orders for the back office: the work queue, one order with everything that
 // happened to it, and how long orders spend in each stage. Typed queries only; no rules.
-import { and, asc, desc, eq, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { QueryBuilder, alias } from 'drizzle-orm/pg-core';
 import { prepared } from '../../db/prepared.ts';
 import type { Conn } from '../../db/client.ts';
@@ -121,12 +121,14 @@ function afterCondition(number: string | Placeholder, newestFirst: boolean): SQL
 
 const badCursor = (why: string) => validationFailed({ after: `${why}: give the nextCursor of the previous page.` }, 'The cursor `after` is not valid.');
 
-/** The queue's rows in the queue's order; the caller adds the page's limit and offset. */
-function selectQueue(conn: Conn, where: SQL | undefined, newestFirst: boolean) {
+/** One page of the queue's rows, in the queue's order, each with its lines. */
+function selectQueue(conn: Conn, where: SQL | undefined, newestFirst: boolean, limit: number | Placeholder, offset: number | Placeholder) {
   // The number breaks ties in created_at's direction, so the pair is one sort key a row comparison can continue from.
-  const order = newestFirst ? [desc(orders.createdAt), desc(orders.number)] : [asc(orders.createdAt), asc(orders.number)];
-  return conn
+  const sortedBy = (t: { createdAt: SQLWrapper; number: SQLWrapper }) =>
+    newestFirst ? [desc(t.createdAt), desc(t.number)] : [asc(t.createdAt), asc(t.number)];
+  const page = conn
     .select({
+      id: orders.id,
       number: orders.number,
       status: orders.status,
       createdAt: orders.createdAt,
@@ -134,18 +136,28 @@ function selectQueue(conn: Conn, where: SQL | undefined, newestFirst: boolean) {
       discount: orders.discount,
       discountCode: orders.discountCode,
       currency: orders.currency,
-      customerName: sql<string>`${orders.shippingAddress}->>'name'`,
+      customerName: sql<string>`${orders.shippingAddress}->>'name'`.as('customer_name'),
       email: orders.email,
       holdReason: orders.holdReason,
-      // The lines in the same round trip: one index probe per order on the page. Spelled out
-      // with an alias because Drizzle leaves the columns of a one-table select unqualified,
-      // and an unqualified "id" in here would be the line's own.
-      items: sql<{ sku: string; quantity: number }[]>`(select coalesce(json_agg(json_build_object('sku', line.sku, 'quantity', line.quantity) order by line.position), '[]'::json)
-        from ${orderItems} line where line.order_id = ${orders}.id)`,
     })
     .from(orders)
     .where(where)
-    .orderBy(...order);
+    .orderBy(...sortedBy(orders))
+    .limit(limit)
+    .offset(offset)
+    .as('page');
+  const { id: _id, ...columns } = page._.selectedFields;
+  return conn
+    .select({
+      ...columns,
+      // The lines in the same round trip, read for the page's rows only (not for the rows an
+      // offset skips). Spelled out with aliases: Drizzle leaves the columns of a one-table
+      // select unqualified, and an unqualified "id" in here would be the line's own.
+      items: sql<{ sku: string; quantity: number }[]>`(select coalesce(json_agg(json_build_object('sku', line.sku, 'quantity', line.quantity) order by line.position), '[]'::json)
+        from ${orderItems} line where line.order_id = page.id)`,
+    })
+    .from(page)
+    .orderBy(...sortedBy(page));
 }
 
 type Tab = 'all' | 'one' | 'open';
@@ -162,7 +174,7 @@ function preparedQueue(tab: Tab, newestFirst: boolean, byCursor: boolean) {
       ...(tab === 'all' ? [] : [statusCondition(tab === 'open' ? 'open' : sql.placeholder('status'))]),
       ...(byCursor ? [afterCondition(sql.placeholder('after'), newestFirst)] : []),
     );
-    return selectQueue(conn, where, newestFirst).limit(sql.placeholder('limit')).offset(sql.placeholder('offset'));
+    return selectQueue(conn, where, newestFirst, sql.placeholder('limit'), sql.placeholder('offset'));
   });
 }
 const queueKey = (tab: Tab, newestFirst: boolean, byCursor: boolean) => `${tab} ${newestFirst} ${byCursor}`;
@@ -192,9 +204,7 @@ export async function listOrderPage(conn: Conn, query: OrderListQuery): Promise<
   const offset = after ? 0 : (query.page - 1) * query.limit;
   const searched = filters(query);
   const fetched = searched.length
-    ? await selectQueue(conn, and(...searched, ...(query.status ? [statusCondition(query.status)] : []), ...(after ? [afterCondition(after, newestFirst)] : [])), newestFirst)
-        .limit(limit)
-        .offset(offset)
+    ? await selectQueue(conn, and(...searched, ...(query.status ? [statusCondition(query.status)] : []), ...(after ? [afterCondition(after, newestFirst)] : [])), newestFirst, limit, offset)
     : await QUEUE_STATEMENTS.get(queueKey(!query.status ? 'all' : query.status === 'open' ? 'open' : 'one', newestFirst, after !== undefined))!(conn).execute({ status: query.status, after, limit, offset });
   const page = fetched.slice(0, query.limit);
   // Nothing after the cursor: either the end of the list or a cursor that names no order.
