@@ -326,34 +326,40 @@ const median = (values: number[]) => {
 };
 
 /**
+ * The working time of this many spans per stage, the latest ones, gives the working-time median:
+ * the working-hours arithmetic costs about 0.3 ms a span, and at a million orders a year the
+ * last 30 days hold some 650,000 spans (over three minutes of CPU; measured).
+ */
+const WORKING_SAMPLE = 500;
+
+/**
  * How long orders spent in each stage: the time between an order entering a state and its
- * next state change, for stages entered since `since` and already left. With `hours`, also
- * the median in working time (the tracking estimate counts only the warehouse's hours).
+ * next state change, for stages entered since `since` and already left. The wall-clock median
+ * and the count are exact (in SQL); with `hours`, also the median in working time (the
+ * tracking estimate counts only the warehouse's hours) of the latest WORKING_SAMPLE spans.
  */
 export async function medianStageDurations(conn: Conn, since: Date, hours?: ServiceHours): Promise<Partial<Record<OrderStatus, StageDuration>>> {
-  const spans = await rows<{ stage: string; started: Date | string; ended: Date | string }>(
+  const stages = await rows<{ stage: string; samples: number; median_ms: number; latest: [string, string][] }>(
     conn,
-    sql`select stage, started, ended from (
-          select ${orderEvents.toStatus} as stage, ${orderEvents.createdAt} as started,
-                 lead(${orderEvents.createdAt}) over (partition by ${orderEvents.orderId} order by ${orderEvents.createdAt}, ${orderEvents.id}) as ended
-          from ${orderEvents}
-          where ${orderEvents.toStatus} is not null and ${orderEvents.createdAt} >= ${since.toISOString()}
-        ) spans
-        where ended is not null`,
+    sql`select stage, count(*)::int as samples,
+          percentile_cont(0.5) within group (order by extract(epoch from ended - started) * 1000) as median_ms,
+          json_agg(json_build_array(started, ended)) filter (where latest <= ${WORKING_SAMPLE}) as latest
+        from (
+          select stage, started, ended, row_number() over (partition by stage order by started desc) as latest
+          from (
+            select ${orderEvents.toStatus} as stage, ${orderEvents.createdAt} as started,
+                   lead(${orderEvents.createdAt}) over (partition by ${orderEvents.orderId} order by ${orderEvents.createdAt}, ${orderEvents.id}) as ended
+            from ${orderEvents}
+            where ${orderEvents.toStatus} is not null and ${orderEvents.createdAt} >= ${since.toISOString()}
+          ) spans
+          where ended is not null
+        ) ranked
+        group by stage`,
   );
-  const byStage = new Map<OrderStatus, { wall: number[]; working: number[] }>();
-  for (const span of spans) {
-    const stage = span.stage as OrderStatus;
-    const start = new Date(span.started);
-    const end = new Date(span.ended);
-    const entry = byStage.get(stage) ?? { wall: [], working: [] };
-    entry.wall.push(end.getTime() - start.getTime());
-    if (hours) entry.working.push(serviceMillisBetween(hours, start, end));
-    byStage.set(stage, entry);
-  }
   const result: Partial<Record<OrderStatus, StageDuration>> = {};
-  for (const [stage, { wall, working }] of byStage) {
-    result[stage] = { medianMs: median(wall), samples: wall.length, ...(hours ? { medianWorkingMs: median(working) } : {}) };
+  for (const { stage, samples, median_ms, latest } of stages) {
+    const working = hours ? { medianWorkingMs: median(latest.map(([a, b]) => serviceMillisBetween(hours, new Date(a), new Date(b)))) } : {};
+    result[stage as OrderStatus] = { medianMs: Math.round(Number(median_ms)), samples: Number(samples), ...working };
   }
   return result;
 }
