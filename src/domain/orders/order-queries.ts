@@ -168,8 +168,9 @@ type Tab = 'all' | 'one' | 'open';
  * page query from 0.77 to 0.44 ms at a million orders (pgbench, one client). Searches vary
  * in shape and run as built.
  */
-function preparedQueue(tab: Tab, newestFirst: boolean, byCursor: boolean) {
-  return prepared(`queue_${tab}_${newestFirst ? 'newest' : 'oldest'}_${byCursor ? 'after' : 'offset'}`, (conn) => {
+const queueStatements = new Map<string, ReturnType<typeof preparedQueue>>();
+function preparedQueue(name: string, tab: Tab, newestFirst: boolean, byCursor: boolean) {
+  return prepared(name, (conn) => {
     const where = and(
       ...(tab === 'all' ? [] : [statusCondition(tab === 'open' ? 'open' : sql.placeholder('status'))]),
       ...(byCursor ? [afterCondition(sql.placeholder('after'), newestFirst)] : []),
@@ -177,12 +178,12 @@ function preparedQueue(tab: Tab, newestFirst: boolean, byCursor: boolean) {
     return selectQueue(conn, where, newestFirst, sql.placeholder('limit'), sql.placeholder('offset'));
   });
 }
-const queueKey = (tab: Tab, newestFirst: boolean, byCursor: boolean) => `${tab} ${newestFirst} ${byCursor}`;
-const QUEUE_STATEMENTS = new Map(
-  (['all', 'one', 'open'] as const).flatMap((tab) =>
-    [false, true].flatMap((newestFirst) => [false, true].map((byCursor) => [queueKey(tab, newestFirst, byCursor), preparedQueue(tab, newestFirst, byCursor)] as const)),
-  ),
-);
+function queueStatement(tab: Tab, newestFirst: boolean, byCursor: boolean) {
+  const name = `queue_${tab}_${newestFirst ? 'newest' : 'oldest'}_${byCursor ? 'after' : 'offset'}`;
+  let statement = queueStatements.get(name);
+  if (!statement) queueStatements.set(name, (statement = preparedQueue(name, tab, newestFirst, byCursor)));
+  return statement;
+}
 
 /**
  * The work queue. Working states list the oldest payment first (that order has waited
@@ -205,7 +206,7 @@ export async function listOrderPage(conn: Conn, query: OrderListQuery): Promise<
   const searched = filters(query);
   const fetched = searched.length
     ? await selectQueue(conn, and(...searched, ...(query.status ? [statusCondition(query.status)] : []), ...(after ? [afterCondition(after, newestFirst)] : [])), newestFirst, limit, offset)
-    : await QUEUE_STATEMENTS.get(queueKey(!query.status ? 'all' : query.status === 'open' ? 'open' : 'one', newestFirst, after !== undefined))!(conn).execute({ status: query.status, after, limit, offset });
+    : await queueStatement(!query.status ? 'all' : query.status === 'open' ? 'open' : 'one', newestFirst, after !== undefined)(conn).execute({ status: query.status, after, limit, offset });
   const page = fetched.slice(0, query.limit);
   // Nothing after the cursor: either the end of the list or a cursor that names no order.
   if (after && !page.length && !(await conn.select({ id: orders.id }).from(orders).where(eq(orders.number, after))).length) {

@@ -115,9 +115,11 @@ function lookupStatement(db: Db) {
 const contactMatches = (order: { email: string; phone: string }, contact: Contact) =>
   timingSafeEqual(digest(contact.kind === 'email' ? `email:${order.email.toLowerCase()}` : `phone:${order.phone}`), digest(contactKey(contact)));
 
+/** The rate-limit counters' keys: a prefix, then the client address or the order number. */
+const KEY_PREFIX = { ip: 'track:ip:', order: 'track:order:' };
 const SHORTCUT_LIMITS = {
-  ip: { prefix: 'track:ip:', limit: LOOKUP_LIMITS.perIp.limit },
-  order: { prefix: 'track:order:', limit: LOOKUP_LIMITS.perOrder.limit },
+  ip: { prefix: KEY_PREFIX.ip, limit: LOOKUP_LIMITS.perIp.limit },
+  order: { prefix: KEY_PREFIX.order, limit: LOOKUP_LIMITS.perOrder.limit },
 };
 
 /**
@@ -128,8 +130,8 @@ const SHORTCUT_LIMITS = {
 export async function lookupOrder(ctx: AppContext, input: LookupInput): Promise<OrderRef> {
   const { number, contact } = parseLookupInput(input, ctx.settings().orderNumberPrefix);
   const now = ctx.clock.now();
-  const ipKey = `track:ip:${input.clientIp}`;
-  const orderKey = `track:order:${number}`;
+  const ipKey = `${KEY_PREFIX.ip}${input.clientIp}`;
+  const orderKey = `${KEY_PREFIX.order}${number}`;
   const { perIp, perOrder } = LOOKUP_LIMITS;
 
   // A lookup like one that succeeded before needs no query (lookup-shortcut.ts says why that is safe).
